@@ -1,0 +1,38 @@
+/* wavebench common: exit codes, an error record with a source trace, checked-call macros. */
+#ifndef WB_COMMON_H
+#define WB_COMMON_H
+
+#include <stddef.h>
+
+/* Exit codes, identical on every rank (DESIGN.md "Errors and exits"). */
+enum wb_status {
+    WB_OK = 0,          /* success */
+    WB_ERR_RUNTIME = 1, /* I/O, allocation, NaN, MPI failure */
+    WB_ERR_USAGE = 2,   /* bad option, configuration key or value, path */
+    WB_ERR_CHECK = 3,   /* a result failed its check or an acceptance threshold */
+    WB_ERR_INTERRUPTED = 4 /* stopped by SIGTERM/SIGINT after a checkpoint */
+};
+
+#define WB_ERR_MSG_LEN 512
+
+/* The first failure wins: later calls keep the original message, so the line
+ * a user sees names the root cause, not a caller's summary of it. */
+struct wb_error {
+    int status;
+    char msg[WB_ERR_MSG_LEN];
+    const char *file;
+    int line;
+};
+
+/* Records a failure (if none is recorded yet) and returns status. */
+int wb_error_set(struct wb_error *err, int status, const char *file, int line,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Clears err to "no error". */
+void wb_error_clear(struct wb_error *err);
+
+#define WB_FAIL(err, status, ...) wb_error_set((err), (status), __FILE__, __LINE__, __VA_ARGS__)
+
+#define WB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,49 @@
+/* wavebench results file: one parallel-HDF5 file per run, written collectively under a
+ * temporary name and renamed when complete; and the serial reader used by report,
+ * compare and export. Layout: docs/results-format.md. */
+#ifndef WB_H5_H
+#define WB_H5_H
+
+#include <stdbool.h>
+
+#include "wavebench/common.h"
+#include "wavebench/config.h"
+#include "wavebench/sysinfo.h"
+#include "wavebench/table.h"
+#include "wavebench/world.h"
+
+#define WB_RUN_TEXT_LEN 4096
+
+/* What a run records about itself besides the tables. */
+struct wb_run_info {
+    char command_line[WB_RUN_TEXT_LEN];
+    char run_id[64];
+    char start_utc[32], end_utc[32];
+    int exit_status;  /* the run's exit code as far as known at write time */
+    bool complete;    /* false when interrupted: the tables hold what was done */
+    char verdict[32]; /* "PASSED", "FAILED", "INCOMPLETE" */
+};
+
+/* Collective over w->comm. Writes run info, system information, world layout, the
+ * resolved configuration and every table of res into final_path. The file appears
+ * under final_path only when complete; on failure nothing is left under final_path
+ * (an earlier file of that name is untouched) and the temporary file is removed.
+ * Every rank returns the same status: WB_OK or WB_ERR_RUNTIME. */
+int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
+                        const struct wb_run_info *run, const struct wb_sysinfo *si,
+                        const struct wb_results *res, const char *final_path,
+                        struct wb_error *err);
+
+/* A results file read back (serially). Tables get their columns in written order;
+ * raw series are not loaded (data NULL, nreps set). Root attributes become attrs. */
+struct wb_results_file {
+    struct wb_table meta; /* root attributes as table attrs; no columns */
+    char *config_ini;     /* malloc'd */
+    struct wb_results results;
+};
+
+/* Reads path. Returns WB_OK, or WB_ERR_USAGE if it is missing or not a wavebench file. */
+int wb_h5_read_results(struct wb_results_file *out, const char *path, struct wb_error *err);
+void wb_h5_results_file_free(struct wb_results_file *f);
+
+#endif

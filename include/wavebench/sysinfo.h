@@ -1,0 +1,27 @@
+/* wavebench system information: what hardware and software a run used, for the results file. */
+#ifndef WB_SYSINFO_H
+#define WB_SYSINFO_H
+
+#include <mpi.h>
+
+struct wb_sysinfo {
+    char cpu_model[128];
+    int cpus_online;
+    double mem_total_gib;
+    char os[256];
+    char compiler[96];
+    char mpi_library[MPI_MAX_LIBRARY_VERSION_STRING];
+    char hdf5[32];
+    char blas[160];
+    char cuda[64];  /* "none" when not compiled in */
+    char nccl[32];
+    char curl[64];
+    char version[32];      /* wavebench's */
+    char git_revision[64];
+    char configure_args[512];
+};
+
+/* Fills si from /proc, uname and the libraries' own version queries (local, not collective). */
+void wb_sysinfo_collect(struct wb_sysinfo *si);
+
+#endif

@@ -1,0 +1,101 @@
+/* wavebench tables: the one results record every suite fills and every writer reads.
+ *
+ * A table is a list of named, typed columns (one HDF5 dataset each) plus optional
+ * raw series: per-row repetition timings kept on every rank, written as
+ * [ranks][rows][repetitions]. Suites fill tables; writers (text, HDF5, export)
+ * never compute. Every rank holds the same summary columns. */
+#ifndef WB_TABLE_H
+#define WB_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define WB_TABLE_MAX_COLS 32
+#define WB_TABLE_MAX_RAW 4
+#define WB_TABLE_MAX_ATTRS 32
+#define WB_STR_LEN 32
+#define WB_NAME_LEN 64
+
+enum wb_col_type { WB_COL_I64, WB_COL_F64, WB_COL_STR };
+
+struct wb_column {
+    char name[WB_NAME_LEN];  /* dataset name, e.g. "oop_busbw" */
+    char head[WB_STR_LEN];   /* printed header, e.g. "busbw" */
+    char unit[WB_STR_LEN];   /* e.g. "GB/s"; "" when dimensionless */
+    char group[WB_STR_LEN];  /* printed above a run of columns, e.g. "out-of-place" */
+    enum wb_col_type type;
+    int width, precision;    /* print format; width 0: not printed */
+    union { int64_t *i64; double *f64; char (*str)[WB_STR_LEN]; } data; /* [nrows] */
+};
+
+struct wb_raw {
+    char name[WB_NAME_LEN];
+    char unit[WB_STR_LEN];
+    size_t nreps;
+    double *data; /* [nrows][nreps], this rank's values */
+};
+
+struct wb_attr {
+    char name[WB_NAME_LEN];
+    bool is_text;
+    double number;
+    char text[256];
+};
+
+struct wb_table {
+    char path[128];  /* HDF5 group, e.g. "collectives/allreduce" */
+    char title[160];
+    size_t ncols, nrows, cap;
+    struct wb_column cols[WB_TABLE_MAX_COLS];
+    size_t nraw;
+    struct wb_raw raw[WB_TABLE_MAX_RAW];
+    size_t nattrs;
+    struct wb_attr attrs[WB_TABLE_MAX_ATTRS];
+};
+
+/* Starts an empty table. */
+void wb_table_init(struct wb_table *t, const char *path, const char *title);
+
+/* Adds a column; returns its index, or -1 when full or rows already exist. */
+int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type,
+                     const char *head, const char *unit, const char *group, int width,
+                     int precision);
+
+/* Adds a raw series of nreps values per row; returns its index or -1. */
+int wb_table_add_raw(struct wb_table *t, const char *name, const char *unit, size_t nreps);
+
+/* Appends a zeroed row; returns its index, or -1 on allocation failure. */
+long wb_table_add_row(struct wb_table *t);
+
+void wb_table_set_i64(struct wb_table *t, size_t row, int col, int64_t v);
+void wb_table_set_f64(struct wb_table *t, size_t row, int col, double v);
+void wb_table_set_str(struct wb_table *t, size_t row, int col, const char *v);
+
+/* This rank's nreps values of raw series r for a row. */
+double *wb_table_raw(struct wb_table *t, int r, size_t row);
+
+/* Table attributes (written as HDF5 attributes of the group). */
+void wb_table_attr_num(struct wb_table *t, const char *name, double v);
+void wb_table_attr_text(struct wb_table *t, const char *name, const char *v);
+
+/* Column index by name, or -1. */
+int wb_table_col(const struct wb_table *t, const char *name);
+
+/* Prints a fixed-width table: '#' header lines (title, groups, heads, units), one line a row. */
+void wb_table_print(const struct wb_table *t, FILE *out);
+
+void wb_table_free(struct wb_table *t);
+
+/* A run's results: the tables of every suite, in the order they ran. */
+struct wb_results {
+    size_t ntables;
+    struct wb_table *tables[64];
+};
+
+/* Appends a new table owned by r; NULL when full or out of memory. */
+struct wb_table *wb_results_new_table(struct wb_results *r, const char *path, const char *title);
+void wb_results_free(struct wb_results *r);
+
+#endif

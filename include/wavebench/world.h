@@ -1,0 +1,44 @@
+/* wavebench world: MPI start-up, localities (shared-memory nodes), collective agreement, clocks. */
+#ifndef WB_WORLD_H
+#define WB_WORLD_H
+
+#include <mpi.h>
+
+#include "wavebench/common.h"
+
+#define WB_HOST_LEN 64
+
+struct wb_world {
+    MPI_Comm comm;      /* a duplicate of MPI_COMM_WORLD with MPI_ERRORS_RETURN */
+    int rank, size;
+    MPI_Comm node_comm; /* the ranks of this rank's locality */
+    int node_rank, node_size;
+    int locality;       /* this rank's locality, 0 .. n_localities-1, in order of first rank */
+    int n_localities;
+    int *locality_of;        /* [size] locality of every rank */
+    int *ranks_per_locality; /* [n_localities] */
+    char (*hostnames)[WB_HOST_LEN]; /* [size] host name of every rank */
+    double wtick;           /* MPI_Wtick */
+    int wtime_is_global;    /* MPI_WTIME_IS_GLOBAL */
+};
+
+/* Initialises MPI (thread level funneled) and fills w. Every rank returns the same status. */
+int wb_world_init(struct wb_world *w, int *argc, char ***argv, struct wb_error *err);
+
+/* Collective: every rank passes its own err; all leave with the same one, the
+ * worst status and the message of the lowest rank that had it. Returns that status. */
+int wb_world_agree(const struct wb_world *w, struct wb_error *err);
+
+/* Frees what init allocated and finalises MPI. */
+void wb_world_finalize(struct wb_world *w);
+
+/* Checks an MPI call; on failure records the MPI error string and returns it. */
+int wb_mpi_fail(struct wb_error *err, int rc, const char *call, const char *file, int line);
+#define WB_MPI_CHECK(err, call)                                                     \
+    do {                                                                            \
+        int wb_rc_ = (call);                                                        \
+        if (wb_rc_ != MPI_SUCCESS)                                                  \
+            return wb_mpi_fail((err), wb_rc_, #call, __FILE__, __LINE__);           \
+    } while (0)
+
+#endif

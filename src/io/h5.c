@@ -1,0 +1,507 @@
+/* wavebench results file: collective parallel-HDF5 writer (temporary name, then rename)
+ * and the serial reader behind report, compare and export. */
+#define _POSIX_C_SOURCE 200809L
+#include "wavebench/h5.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FORMAT_NAME "wavebench-results"
+#define FORMAT_VERSION 1
+
+/* Jumps to `done` with err set when an HDF5 call fails (negative id or status). */
+#define H5_TRY(err, expr)                                                                   \
+    do {                                                                                    \
+        if ((expr) < 0) {                                                                   \
+            WB_FAIL((err), WB_ERR_RUNTIME, "HDF5: %s failed", #expr);                       \
+            goto done;                                                                      \
+        }                                                                                   \
+    } while (0)
+
+static hid_t string_type(size_t len)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t >= 0 && (H5Tset_size(t, len ? len : 1) < 0 || H5Tset_strpad(t, H5T_STR_NULLTERM) < 0)) {
+        H5Tclose(t);
+        return -1;
+    }
+    return t;
+}
+
+static herr_t attr_text(hid_t loc, const char *name, const char *value)
+{
+    hid_t type = string_type(strlen(value) + 1), space = H5Screate(H5S_SCALAR), attr = -1;
+    herr_t rc = -1;
+    if (type >= 0 && space >= 0 &&
+        (attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
+        rc = H5Awrite(attr, type, value);
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    return rc;
+}
+
+static herr_t attr_num(hid_t loc, const char *name, hid_t type, const void *value)
+{
+    hid_t space = H5Screate(H5S_SCALAR), attr = -1;
+    herr_t rc = -1;
+    if (space >= 0 && (attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
+        rc = H5Awrite(attr, type, value);
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    return rc;
+}
+
+static herr_t attr_double(hid_t loc, const char *name, double v)
+{
+    return attr_num(loc, name, H5T_NATIVE_DOUBLE, &v);
+}
+
+static herr_t attr_int(hid_t loc, const char *name, long long v)
+{
+    return attr_num(loc, name, H5T_NATIVE_LLONG, &v);
+}
+
+/* Collective: creates dataset name of shape dims[ndims]; `mine` (dims rank0 .. ) is what
+ * this rank writes: a hyperslab starting at `start` of extent `count`, or nothing when
+ * count is NULL. */
+static herr_t write_dataset(hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
+                            int ndims, const hsize_t *dims, const hsize_t *start,
+                            const hsize_t *count, const void *data, hid_t dxpl, hid_t *out_id)
+{
+    herr_t rc = -1;
+    hid_t fspace = H5Screate_simple(ndims, dims, NULL), mspace = -1, dset = -1;
+    if (fspace < 0)
+        return -1;
+    dset = H5Dcreate2(loc, name, file_type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (dset < 0)
+        goto done;
+    if (count) {
+        hsize_t n = 1;
+        for (int i = 0; i < ndims; i++)
+            n *= count[i];
+        mspace = H5Screate_simple(1, &n, NULL);
+        if (mspace < 0 || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+            goto done;
+    } else {
+        mspace = H5Scopy(fspace);
+        if (mspace < 0 || H5Sselect_none(mspace) < 0 || H5Sselect_none(fspace) < 0)
+            goto done;
+    }
+    rc = H5Dwrite(dset, mem_type, mspace, fspace, dxpl, data);
+done:
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    H5Sclose(fspace);
+    if (rc >= 0 && out_id)
+        *out_id = dset;
+    else if (dset >= 0)
+        H5Dclose(dset);
+    return rc;
+}
+
+/* A 1-D dataset every rank holds identically: rank 0 writes it. */
+static herr_t write_shared_1d(const struct wb_world *w, hid_t loc, const char *name,
+                              hid_t file_type, hid_t mem_type, size_t n, const void *data,
+                              hid_t dxpl, hid_t *out_id)
+{
+    hsize_t dims = n, start = 0;
+    return write_dataset(loc, name, file_type, mem_type, 1, &dims, &start,
+                         w->rank == 0 ? &dims : NULL, data, dxpl, out_id);
+}
+
+static int write_table(const struct wb_world *w, hid_t file, const struct wb_table *t,
+                       hid_t dxpl, struct wb_error *err)
+{
+    hid_t lcpl = -1, group = -1, str = -1, dset = -1;
+    char list[WB_TABLE_MAX_COLS * (WB_NAME_LEN + 1)] = "";
+    H5_TRY(err, lcpl = H5Pcreate(H5P_LINK_CREATE));
+    H5_TRY(err, H5Pset_create_intermediate_group(lcpl, 1));
+    H5_TRY(err, group = H5Gcreate2(file, t->path, lcpl, H5P_DEFAULT, H5P_DEFAULT));
+    H5_TRY(err, attr_text(group, "title", t->title));
+    for (size_t i = 0; i < t->ncols; i++) {
+        strcat(list, i ? "," : "");
+        strcat(list, t->cols[i].name);
+    }
+    H5_TRY(err, attr_text(group, "columns", list));
+    list[0] = '\0';
+    for (size_t i = 0; i < t->nraw; i++) {
+        strcat(list, i ? "," : "");
+        strcat(list, t->raw[i].name);
+    }
+    H5_TRY(err, attr_text(group, "raw", list));
+    for (size_t i = 0; i < t->nattrs; i++) {
+        const struct wb_attr *a = &t->attrs[i];
+        H5_TRY(err, a->is_text ? attr_text(group, a->name, a->text)
+                               : attr_double(group, a->name, a->number));
+    }
+    H5_TRY(err, str = string_type(WB_STR_LEN));
+    for (size_t i = 0; i < t->ncols; i++) {
+        const struct wb_column *c = &t->cols[i];
+        hid_t type = c->type == WB_COL_I64 ? H5T_NATIVE_INT64
+                     : c->type == WB_COL_F64 ? H5T_NATIVE_DOUBLE : str;
+        H5_TRY(err, write_shared_1d(w, group, c->name, type, type, t->nrows, c->data.f64, dxpl,
+                                    &dset));
+        H5_TRY(err, attr_text(dset, "unit", c->unit));
+        H5_TRY(err, attr_text(dset, "head", c->head));
+        H5_TRY(err, attr_text(dset, "group", c->group));
+        H5_TRY(err, attr_int(dset, "width", c->width));
+        H5_TRY(err, attr_int(dset, "precision", c->precision));
+        H5Dclose(dset);
+        dset = -1;
+    }
+    /* Raw series: [ranks][rows][reps]; each rank writes its own block. */
+    for (size_t i = 0; i < t->nraw; i++) {
+        const struct wb_raw *r = &t->raw[i];
+        hsize_t dims[3] = {(hsize_t)w->size, t->nrows, r->nreps};
+        hsize_t start[3] = {(hsize_t)w->rank, 0, 0}, count[3] = {1, t->nrows, r->nreps};
+        H5_TRY(err, write_dataset(group, r->name, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE, 3, dims,
+                                  start, count, r->data, dxpl, &dset));
+        H5_TRY(err, attr_text(dset, "unit", r->unit));
+        H5_TRY(err, attr_text(dset, "dims", "rank,row,repetition"));
+        H5Dclose(dset);
+        dset = -1;
+    }
+done:
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (str >= 0)
+        H5Tclose(str);
+    if (group >= 0)
+        H5Gclose(group);
+    if (lcpl >= 0)
+        H5Pclose(lcpl);
+    return err->status;
+}
+
+static int write_system(const struct wb_world *w, hid_t file, hid_t dxpl, struct wb_error *err)
+{
+    hid_t group = -1, str = -1;
+    H5_TRY(err, group = H5Gcreate2(file, "system", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5_TRY(err, str = string_type(WB_HOST_LEN));
+    H5_TRY(err, write_shared_1d(w, group, "hostnames", str, str, (size_t)w->size, w->hostnames,
+                                dxpl, NULL));
+    H5_TRY(err, write_shared_1d(w, group, "locality_of_rank", H5T_NATIVE_INT, H5T_NATIVE_INT,
+                                (size_t)w->size, w->locality_of, dxpl, NULL));
+    H5_TRY(err, write_shared_1d(w, group, "ranks_per_locality", H5T_NATIVE_INT, H5T_NATIVE_INT,
+                                (size_t)w->n_localities, w->ranks_per_locality, dxpl, NULL));
+done:
+    if (str >= 0)
+        H5Tclose(str);
+    if (group >= 0)
+        H5Gclose(group);
+    return err->status;
+}
+
+static int write_root(const struct wb_world *w, const struct wb_config *cfg,
+                      const struct wb_run_info *run, const struct wb_sysinfo *si, hid_t file,
+                      struct wb_error *err)
+{
+    char *ini = wb_config_ini_string(cfg);
+    if (!ini)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (configuration text)");
+    const struct { const char *name, *value; } texts[] = {
+        {"format", FORMAT_NAME},
+        {"wavebench_version", si->version},
+        {"git_revision", si->git_revision},
+        {"configure_args", si->configure_args},
+        {"compiler", si->compiler},
+        {"mpi_library", si->mpi_library},
+        {"hdf5_version", si->hdf5},
+        {"blas", si->blas},
+        {"cuda", si->cuda},
+        {"nccl", si->nccl},
+        {"curl", si->curl},
+        {"cpu_model", si->cpu_model},
+        {"os", si->os},
+        {"command_line", run->command_line},
+        {"run_id", run->run_id},
+        {"start_utc", run->start_utc},
+        {"end_utc", run->end_utc},
+        {"verdict", run->verdict},
+        {"backend", wb_backend_name(cfg->backend)},
+        {"config_ini", ini},
+    };
+    for (size_t i = 0; i < WB_ARRAY_LEN(texts); i++)
+        H5_TRY(err, attr_text(file, texts[i].name, texts[i].value));
+    H5_TRY(err, attr_int(file, "format_version", FORMAT_VERSION));
+    H5_TRY(err, attr_int(file, "ranks", w->size));
+    H5_TRY(err, attr_int(file, "localities", w->n_localities));
+    H5_TRY(err, attr_int(file, "cpus_online", si->cpus_online));
+    H5_TRY(err, attr_double(file, "mem_total_gib", si->mem_total_gib));
+    H5_TRY(err, attr_int(file, "exit_status", run->exit_status));
+    H5_TRY(err, attr_int(file, "complete", run->complete));
+    H5_TRY(err, attr_double(file, "wtick", w->wtick));
+    H5_TRY(err, attr_int(file, "wtime_is_global", w->wtime_is_global));
+done:
+    free(ini);
+    return err->status;
+}
+
+int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
+                        const struct wb_run_info *run, const struct wb_sysinfo *si,
+                        const struct wb_results *res, const char *final_path,
+                        struct wb_error *err)
+{
+    char tmp[WB_PATH_LEN + 16];
+    snprintf(tmp, sizeof tmp, "%s.partial", final_path);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported as one line, not a stack */
+
+    hid_t fapl = -1, file = -1, dxpl = -1;
+    H5_TRY(err, fapl = H5Pcreate(H5P_FILE_ACCESS));
+    H5_TRY(err, H5Pset_fapl_mpio(fapl, w->comm, MPI_INFO_NULL));
+    H5_TRY(err, dxpl = H5Pcreate(H5P_DATASET_XFER));
+    H5_TRY(err, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (file < 0) {
+        WB_FAIL(err, WB_ERR_RUNTIME, "cannot create results file '%s'", tmp);
+        goto done;
+    }
+    if (write_root(w, cfg, run, si, file, err) != WB_OK || write_system(w, file, dxpl, err) != WB_OK)
+        goto done;
+    for (size_t i = 0; i < res->ntables; i++)
+        if (write_table(w, file, res->tables[i], dxpl, err) != WB_OK)
+            goto done;
+done:
+    if (file >= 0 && H5Fclose(file) < 0)
+        WB_FAIL(err, WB_ERR_RUNTIME, "cannot complete results file '%s' (disk full?)", tmp);
+    if (dxpl >= 0)
+        H5Pclose(dxpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+
+    int status = wb_world_agree(w, err);
+    if (w->rank == 0) {
+        if (status == WB_OK) {
+            /* Durable before visible: the final name only ever names a whole file. */
+            int fd = open(tmp, O_RDONLY);
+            if (fd < 0 || fsync(fd) != 0)
+                WB_FAIL(err, WB_ERR_RUNTIME, "cannot sync results file '%s': %s", tmp,
+                        strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            if (err->status == WB_OK && rename(tmp, final_path) != 0)
+                WB_FAIL(err, WB_ERR_RUNTIME, "cannot rename '%s' to '%s': %s", tmp, final_path,
+                        strerror(errno));
+        }
+        if (err->status != WB_OK)
+            unlink(tmp);
+    }
+    return wb_world_agree(w, err);
+}
+
+/* ---- reading -------------------------------------------------------------------- */
+
+static int read_attr_into(struct wb_table *t, hid_t loc, const char *name, char **big_text)
+{
+    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+    if (attr < 0)
+        return -1;
+    hid_t type = H5Aget_type(attr);
+    int rc = -1;
+    if (H5Tget_class(type) == H5T_STRING) {
+        size_t len = H5Tget_size(type);
+        char *buf = calloc(1, len + 1);
+        hid_t mem = string_type(len);
+        if (buf && mem >= 0 && H5Aread(attr, mem, buf) >= 0) {
+            rc = 0;
+            if (big_text && strcmp(name, "config_ini") == 0) {
+                *big_text = buf;
+                buf = NULL;
+            } else {
+                wb_table_attr_text(t, name, buf);
+            }
+        }
+        if (mem >= 0)
+            H5Tclose(mem);
+        free(buf);
+    } else {
+        double v;
+        if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) {
+            wb_table_attr_num(t, name, v);
+            rc = 0;
+        }
+    }
+    H5Tclose(type);
+    H5Aclose(attr);
+    return rc;
+}
+
+struct attr_walk {
+    struct wb_table *t;
+    char **big_text;
+    const char *skip[4];
+};
+
+static herr_t attr_visit(hid_t loc, const char *name, const H5A_info_t *info, void *data)
+{
+    (void)info;
+    struct attr_walk *walk = data;
+    for (size_t i = 0; i < WB_ARRAY_LEN(walk->skip) && walk->skip[i]; i++)
+        if (strcmp(walk->skip[i], name) == 0)
+            return 0;
+    return read_attr_into(walk->t, loc, name, walk->big_text) < 0 ? -1 : 0;
+}
+
+static int read_text_attr(hid_t loc, const char *name, char *out, size_t size)
+{
+    struct wb_table tmp;
+    wb_table_init(&tmp, "", "");
+    if (read_attr_into(&tmp, loc, name, NULL) != 0 || !tmp.nattrs || !tmp.attrs[0].is_text)
+        return -1;
+    snprintf(out, size, "%s", tmp.attrs[0].text);
+    return 0;
+}
+
+static long long read_int_attr(hid_t loc, const char *name, long long fallback)
+{
+    long long v = fallback;
+    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+    if (attr >= 0) {
+        if (H5Aread(attr, H5T_NATIVE_LLONG, &v) < 0)
+            v = fallback;
+        H5Aclose(attr);
+    }
+    return v;
+}
+
+static int read_table(struct wb_results *res, hid_t group, const char *path, struct wb_error *err)
+{
+    char title[160] = "", columns[WB_TABLE_MAX_COLS * (WB_NAME_LEN + 1)] = "", raw[512] = "";
+    read_text_attr(group, "title", title, sizeof title);
+    read_text_attr(group, "columns", columns, sizeof columns);
+    read_text_attr(group, "raw", raw, sizeof raw);
+    struct wb_table *t = wb_results_new_table(res, path, title);
+    if (!t)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", path);
+    struct attr_walk walk = {t, NULL, {"title", "columns", "raw", NULL}};
+    hsize_t idx = 0;
+    if (H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_NATIVE, &idx, attr_visit, &walk) < 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "%s: unreadable attributes", path);
+
+    size_t nrows = 0;
+    hid_t str = string_type(WB_STR_LEN);
+    for (char *name = strtok(columns, ","); name; name = strtok(NULL, ",")) {
+        hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
+        if (dset < 0) {
+            H5Tclose(str);
+            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' missing", path, name);
+        }
+        hid_t ftype = H5Dget_type(dset), space = H5Dget_space(dset);
+        hssize_t n = H5Sget_simple_extent_npoints(space);
+        H5T_class_t cls = H5Tget_class(ftype);
+        enum wb_col_type type = cls == H5T_STRING ? WB_COL_STR
+                                : cls == H5T_INTEGER ? WB_COL_I64 : WB_COL_F64;
+        char unit[WB_STR_LEN] = "", head[WB_STR_LEN] = "", grp[WB_STR_LEN] = "";
+        read_text_attr(dset, "unit", unit, sizeof unit);
+        read_text_attr(dset, "head", head, sizeof head);
+        read_text_attr(dset, "group", grp, sizeof grp);
+        int col = wb_table_add_col(t, name, type, head, unit, grp,
+                                   (int)read_int_attr(dset, "width", 0),
+                                   (int)read_int_attr(dset, "precision", 0));
+        int ok = col >= 0 && n >= 0;
+        if (ok && col == 0)
+            nrows = (size_t)n;
+        ok = ok && (size_t)n == nrows;
+        if (ok) {
+            size_t esize = type == WB_COL_STR ? WB_STR_LEN : 8;
+            t->cols[col].data.f64 = calloc(nrows ? nrows : 1, esize);
+            hid_t mem = type == WB_COL_STR ? str : type == WB_COL_I64 ? H5T_NATIVE_INT64
+                                                                     : H5T_NATIVE_DOUBLE;
+            ok = t->cols[col].data.f64 && H5Dread(dset, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                                  t->cols[col].data.f64) >= 0;
+        }
+        H5Sclose(space);
+        H5Tclose(ftype);
+        H5Dclose(dset);
+        if (!ok) {
+            H5Tclose(str);
+            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' unreadable", path, name);
+        }
+    }
+    H5Tclose(str);
+    t->nrows = t->cap = nrows;
+    for (char *name = strtok(raw, ","); name; name = strtok(NULL, ",")) {
+        hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
+        if (dset < 0)
+            continue;
+        hid_t space = H5Dget_space(dset);
+        hsize_t dims[3] = {0, 0, 0};
+        if (t->nraw < WB_TABLE_MAX_RAW && H5Sget_simple_extent_ndims(space) == 3 &&
+            H5Sget_simple_extent_dims(space, dims, NULL) == 3) {
+            struct wb_raw *r = &t->raw[t->nraw++];
+            snprintf(r->name, sizeof r->name, "%s", name);
+            read_text_attr(dset, "unit", r->unit, sizeof r->unit);
+            r->nreps = (size_t)dims[2];
+            r->data = NULL; /* not loaded: readers use the summary columns */
+        }
+        H5Sclose(space);
+        H5Dclose(dset);
+    }
+    return WB_OK;
+}
+
+struct visit_state {
+    struct wb_results *res;
+    struct wb_error *err;
+};
+
+static herr_t object_visit(hid_t root, const char *name, const H5O_info_t *info, void *data)
+{
+    struct visit_state *st = data;
+    if (info->type != H5O_TYPE_GROUP || strcmp(name, ".") == 0)
+        return 0;
+    hid_t group = H5Gopen2(root, name, H5P_DEFAULT);
+    if (group < 0)
+        return 0;
+    int is_table = H5Aexists(group, "columns") > 0;
+    int rc = is_table ? read_table(st->res, group, name, st->err) : WB_OK;
+    H5Gclose(group);
+    return rc == WB_OK ? 0 : -1;
+}
+
+int wb_h5_read_results(struct wb_results_file *out, const char *path, struct wb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    wb_table_init(&out->meta, "/", "run");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (access(path, R_OK) != 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "cannot read '%s': %s", path, strerror(errno));
+    if (H5Fis_hdf5(path) <= 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "'%s' is not an HDF5 file", path);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "cannot open '%s' as HDF5", path);
+    char format[64] = "";
+    if (read_text_attr(file, "format", format, sizeof format) != 0 ||
+        strcmp(format, FORMAT_NAME) != 0) {
+        H5Fclose(file);
+        return WB_FAIL(err, WB_ERR_USAGE, "'%s' is not a wavebench results file", path);
+    }
+    struct attr_walk walk = {&out->meta, &out->config_ini, {NULL}};
+    hsize_t idx = 0;
+    H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, &idx, attr_visit, &walk);
+    struct visit_state st = {&out->results, err};
+    /* Creation order is not tracked, so tables come back in name order. */
+    if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, object_visit, &st, H5O_INFO_BASIC) < 0 &&
+        err->status == WB_OK)
+        WB_FAIL(err, WB_ERR_USAGE, "'%s': unreadable structure", path);
+    H5Fclose(file);
+    return err->status;
+}
+
+void wb_h5_results_file_free(struct wb_results_file *f)
+{
+    wb_table_free(&f->meta);
+    free(f->config_ini);
+    wb_results_free(&f->results);
+}

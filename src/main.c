@@ -1,0 +1,194 @@
+/* wavebench: options -> configuration -> world -> suites -> outputs. Nothing else lives here. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "wavebench/collectives.h"
+#include "wavebench/config.h"
+#include "wavebench/h5.h"
+#include "wavebench/sysinfo.h"
+#include "wavebench/table.h"
+#include "wavebench/world.h"
+
+static void utc_now(char *buf, size_t size, const char *fmt)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, size, fmt, &tm);
+}
+
+static void join_argv(char *out, size_t size, int argc, char **argv)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < argc && used + 1 < size; i++) {
+        int quote = strpbrk(argv[i], " \t\"'") != NULL || argv[i][0] == '\0';
+        int n = snprintf(out + used, size - used, "%s%s%s%s", i ? " " : "", quote ? "'" : "",
+                         argv[i], quote ? "'" : "");
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static void print_banner(const struct wb_world *w, const struct wb_config *cfg,
+                         const struct wb_sysinfo *si, const char *path)
+{
+    printf("# wavebench %s (%s): %d ranks on %d localities, backend %s\n", si->version,
+           si->git_revision, w->size, w->n_localities, wb_backend_name(cfg->backend));
+    for (int l = 0; l < w->n_localities; l++) {
+        int first = 0;
+        while (w->locality_of[first] != l)
+            first++;
+        printf("#   locality %d: %s, %d ranks\n", l, w->hostnames[first],
+               w->ranks_per_locality[l]);
+    }
+    printf("# CPU %s, %d CPUs, %.1f GiB; %s\n", si->cpu_model, si->cpus_online,
+           si->mem_total_gib, si->mpi_library);
+    printf("# results file: %s\n", path);
+}
+
+/* Runs the configured suites; prints each table on rank 0 as it completes. A failed
+ * check does not stop later suites; a runtime failure does. */
+static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
+                      struct wb_results *res, struct wb_error *err)
+{
+    int status = WB_OK;
+    if (cfg->suites & WB_SUITE_COLLECTIVES) {
+        size_t first = res->ntables;
+        struct wb_error suite_err;
+        wb_error_clear(&suite_err);
+        int rc = wb_coll_run(w, cfg, res, &suite_err);
+        if (w->rank == 0 && !cfg->quiet)
+            for (size_t i = first; i < res->ntables; i++)
+                wb_table_print(res->tables[i], stdout);
+        if (rc != WB_OK) {
+            wb_error_set(err, rc, suite_err.file, suite_err.line, "%s", suite_err.msg);
+            status = rc;
+        }
+    }
+    fflush(stdout);
+    return status;
+}
+
+/* Acceptance thresholds: a figure that misses makes the run fail its check. */
+static int check_thresholds(const struct wb_config *cfg, const struct wb_results *res,
+                            struct wb_error *err)
+{
+    if (cfg->report.min_busbw <= 0)
+        return WB_OK;
+    for (size_t i = 0; i < res->ntables; i++) {
+        const struct wb_table *t = res->tables[i];
+        int size = wb_table_col(t, "size");
+        if (strncmp(t->path, "collectives/", 12) != 0 || size < 0 || t->nrows == 0)
+            continue;
+        int64_t largest = 0;
+        for (size_t r = 0; r < t->nrows; r++)
+            if (t->cols[size].data.i64[r] > largest)
+                largest = t->cols[size].data.i64[r];
+        const char *cols[] = {"oop_busbw", "ip_busbw"};
+        for (size_t c = 0; c < 2; c++) {
+            int col = wb_table_col(t, cols[c]);
+            for (size_t r = 0; col >= 0 && r < t->nrows; r++) {
+                double bw = t->cols[col].data.f64[r];
+                if (t->cols[size].data.i64[r] == largest && bw == bw && bw < cfg->report.min_busbw)
+                    return WB_FAIL(err, WB_ERR_CHECK,
+                                   "%s: bus bandwidth %.2f GB/s at %lld B is below min_busbw %.2f",
+                                   t->path, bw, (long long)largest, cfg->report.min_busbw);
+            }
+        }
+    }
+    return WB_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct wb_error err;
+    wb_error_clear(&err);
+    struct wb_world w;
+    if (wb_world_init(&w, &argc, &argv, &err) != WB_OK) {
+        fprintf(stderr, "wavebench: error: %s\n", err.msg);
+        return WB_ERR_RUNTIME;
+    }
+
+    struct wb_config cfg;
+    enum wb_action action;
+    struct wb_run_info run = {0};
+    join_argv(run.command_line, sizeof run.command_line, argc, argv);
+    utc_now(run.start_utc, sizeof run.start_utc, "%Y-%m-%dT%H:%M:%SZ");
+
+    if (wb_config_load(&cfg, argc, argv, &action, &err) == WB_OK && action == WB_ACTION_RUN &&
+        (cfg.suites & WB_SUITE_COLLECTIVES))
+        wb_coll_validate(&w, &cfg, &err);
+    int status = wb_world_agree(&w, &err);
+    if (status != WB_OK) {
+        if (w.rank == 0)
+            fprintf(stderr, "wavebench: error: %s\n", err.msg);
+        wb_world_finalize(&w);
+        return status;
+    }
+
+    struct wb_sysinfo si;
+    wb_sysinfo_collect(&si);
+    if (action != WB_ACTION_RUN) {
+        if (w.rank == 0) {
+            if (action == WB_ACTION_HELP)
+                wb_config_print_help(stdout);
+            else if (action == WB_ACTION_VERSION)
+                printf("wavebench %s (%s)\nconfigure: %s\nHDF5 %s; BLAS %s; CUDA %s; NCCL %s; curl %s\n%s\n",
+                       si.version, si.git_revision, si.configure_args, si.hdf5, si.blas, si.cuda,
+                       si.nccl, si.curl, si.mpi_library);
+            else
+                wb_config_write_ini(&cfg, stdout);
+        }
+        wb_world_finalize(&w);
+        return WB_OK;
+    }
+
+    /* One name for every rank: rank 0's clock decides. */
+    char stamp[32];
+    utc_now(stamp, sizeof stamp, "%Y%m%d-%H%M%S");
+    MPI_Bcast(stamp, sizeof stamp, MPI_CHAR, 0, w.comm);
+    snprintf(run.run_id, sizeof run.run_id, "%s-%d", stamp, w.size);
+    char path[2 * WB_PATH_LEN + 32];
+    if (cfg.output[0])
+        snprintf(path, sizeof path, "%s/%s", cfg.output_dir, cfg.output);
+    else
+        snprintf(path, sizeof path, "%s/wavebench-%s.h5", cfg.output_dir, stamp);
+
+    if (w.rank == 0 && !cfg.quiet) {
+        print_banner(&w, &cfg, &si, path);
+        fflush(stdout);
+    }
+
+    struct wb_results res = {0};
+    status = run_suites(&w, &cfg, &res, &err);
+    if (status == WB_OK)
+        status = check_thresholds(&cfg, &res, &err);
+
+    if (status == WB_OK || status == WB_ERR_CHECK) {
+        utc_now(run.end_utc, sizeof run.end_utc, "%Y-%m-%dT%H:%M:%SZ");
+        run.exit_status = status;
+        run.complete = true;
+        snprintf(run.verdict, sizeof run.verdict, "%s", status == WB_OK ? "PASSED" : "FAILED");
+        struct wb_error werr;
+        wb_error_clear(&werr);
+        if (wb_h5_write_results(&w, &cfg, &run, &si, &res, path, &werr) != WB_OK) {
+            wb_error_set(&err, werr.status, werr.file, werr.line, "%s", werr.msg);
+            status = werr.status;
+        }
+    }
+
+    if (w.rank == 0) {
+        if (status != WB_OK)
+            fprintf(stderr, "wavebench: error: %s\n", err.msg);
+        if (!cfg.quiet)
+            printf("#\n# wavebench: %s (exit %d)%s%s\n", status == WB_OK ? "PASSED" : "FAILED",
+                   status, status == WB_OK || status == WB_ERR_CHECK ? ", results in " : "",
+                   status == WB_OK || status == WB_ERR_CHECK ? path : "");
+    }
+    wb_results_free(&res);
+    wb_world_finalize(&w);
+    return status;
+}

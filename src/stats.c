@@ -1,0 +1,60 @@
+/* wavebench statistics: median, range and a distribution-free CI of the median. */
+#include "wavebench/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void wb_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
+{
+    /* Widest symmetric pair of order statistics whose coverage under Binomial(n, 1/2)
+     * is at least 95% (Hoefler and Belli, SC15, after Le Boudec). */
+    *lo = *hi = 0;
+    if (n < 6)
+        return;
+    double p = ldexp(1.0, -(int)n); /* P(X = 0) */
+    double cdf = p;
+    size_t k = 0;
+    /* Largest k with P(X <= k-1) <= 0.025: CI is [x_(k), x_(n-k+1)]. */
+    while (k + 1 < n) {
+        double next = p * (double)(n - k) / (double)(k + 1);
+        if (cdf > 0.025)
+            break;
+        p = next;
+        cdf += p;
+        k++;
+    }
+    if (k == 0)
+        return;
+    *lo = k;
+    *hi = n - k + 1;
+}
+
+int wb_summarize(struct wb_summary *out, const double *x, size_t n)
+{
+    double *s = malloc(sizeof(double) * (n ? n : 1));
+    if (!s)
+        return -1;
+    memcpy(s, x, sizeof(double) * n);
+    qsort(s, n, sizeof(double), cmp_double);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += s[i];
+    out->n = n;
+    out->min = s[0];
+    out->max = s[n - 1];
+    out->mean = sum / (double)n;
+    out->median = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    size_t lo, hi;
+    wb_median_ci_ranks(n, &lo, &hi);
+    out->ci_lo = lo ? s[lo - 1] : NAN;
+    out->ci_hi = hi ? s[hi - 1] : NAN;
+    free(s);
+    return 0;
+}
