@@ -1,0 +1,497 @@
+/* wavebench PINN network: one parameter buffer, Taylor-mode forward, GEMM-shaped backward, loss. */
+#define _POSIX_C_SOURCE 200809L
+#include "wavebench/pinn.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Points per predict chunk at least, however few training points there are. */
+#define MIN_CHUNK 1024
+#define ALIGN 64
+#define MAX_DEPTH 64
+#define PI 3.14159265358979323846
+
+/* Row scratch of the kernels, in units of width: slots 0..11 for the tanh
+ * passes, then layer 0's transposed weights and their gradient. */
+#define WB_TMP_W0T 12
+#define WB_TMP_DW0T (WB_TMP_W0T + WB_PINN_MAX_DIM)
+#define WB_TMP_ROWS (WB_TMP_DW0T + WB_PINN_MAX_DIM)
+
+/* Which rows of the activation matrices hold which (point, channel); see mlp_impl.h. */
+struct layout {
+    int64_t ni, n0, nb;            /* points per kind */
+    int64_t nv;                    /* value rows: ni + n0 + nb */
+    int64_t f[WB_PINN_MAX_DIM];    /* first row of d/dx_k (ni rows; ni + n0 for time) */
+    int64_t s[WB_PINN_MAX_DIM];    /* first row of d2/dx_k2 (ni rows) */
+    int64_t rows;
+};
+
+struct wb_pinn_ws {
+    struct layout train; /* rows of the current training points */
+    int64_t rows_cap;    /* rows every matrix below has room for */
+    void *x;             /* [nv_cap][d] training inputs, value-row order */
+    void *xp;            /* [rows_cap][d] inputs of a predict chunk */
+    void *coef;          /* [ni_cap][1+2d] residual r = r0 + sum_c coef[c] * N_c */
+    void *r0;            /* [ni_cap] */
+    void *u0;            /* [n0_cap] initial condition at the initial points */
+    void *a[MAX_DEPTH];  /* depth x [rows_cap][w] activations */
+    void *z[MAX_DEPTH];  /* depth x [rows_cap][w] pre-activations, then their gradient; z[0] unused */
+    void *g;             /* [rows_cap][w] gradient w.r.t. the activations */
+    void *out;           /* [rows_cap] network output N per row */
+    void *dout;          /* [rows_cap] gradient w.r.t. out */
+    void *tmp;           /* [WB_TMP_ROWS][w] row scratch */
+    double *pts;         /* [nv_cap][d] sampled points before conversion */
+    double *gpts;        /* [rows_cap][d] grid points of an evaluation chunk */
+    double *gu;          /* [rows_cap][1 + 2d] predictions of an evaluation chunk */
+    void *base;          /* the one allocation all of the above live in */
+};
+
+/* A tanh that vectorises (libm's does not): tanh|x| = (1 - e) / (1 + e),
+ * e = exp(-2|x|), with exp by range reduction to |r| <= ln2/2 and a Taylor
+ * polynomial; absolute error a few ulp of 1, which is what the network needs
+ * (s' = 1 - s^2 stays consistent to that level). Past |x| = 20 (double) or 9
+ * (float) tanh is 1 to working precision. */
+static inline double fast_tanh(double x)
+{
+    double ax = fabs(x) < 20.0 ? fabs(x) : 20.0;
+    double y = -2.0 * ax;
+    double n = floor(y * 1.4426950408889634 + 0.5);
+    double r = (y - n * 0.693145751953125) - n * 1.42860682030941723212e-6;
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    int64_t bits = ((int64_t)n + 1023) << 52;
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    double e = p * scale;
+    double t = (1.0 - e) / (1.0 + e);
+    return x < 0 ? -t : t;
+}
+
+static inline float fast_tanhf(float x)
+{
+    float ax = fabsf(x) < 9.0f ? fabsf(x) : 9.0f;
+    float y = -2.0f * ax;
+    float n = floorf(y * 1.44269504f + 0.5f);
+    float r = (y - n * 0.693359375f) - n * -2.12194440e-4f;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    float e = p * scale;
+    float t = (1.0f - e) / (1.0f + e);
+    return x < 0 ? -t : t;
+}
+
+#define REAL float
+#define FN(name) name##_f32
+#define GEMM cblas_sgemm
+#define GEMV cblas_sgemv
+#define TANH fast_tanhf
+#include "mlp_impl.h"
+#undef REAL
+#undef FN
+#undef GEMM
+#undef GEMV
+#undef TANH
+
+#define REAL double
+#define FN(name) name##_f64
+#define GEMM cblas_dgemm
+#define GEMV cblas_dgemv
+#define TANH fast_tanh
+#include "mlp_impl.h"
+#undef REAL
+#undef FN
+#undef GEMM
+#undef GEMV
+#undef TANH
+
+/* Element i of a buffer of the model's precision, as double. */
+static double get(const void *buf, int precision, int64_t i)
+{
+    return precision == WB_FP32 ? (double)((const float *)buf)[i] : ((const double *)buf)[i];
+}
+
+static void put(void *buf, int precision, int64_t i, double v)
+{
+    if (precision == WB_FP32)
+        ((float *)buf)[i] = (float)v;
+    else
+        ((double *)buf)[i] = v;
+}
+
+static void layout_make(struct layout *L, int64_t ni, int64_t n0, int64_t nb, int d)
+{
+    L->ni = ni;
+    L->n0 = n0;
+    L->nb = nb;
+    L->nv = ni + n0 + nb;
+    int64_t r = L->nv;
+    for (int k = 0; k < d; k++) {
+        L->f[k] = r;
+        r += (k == d - 1) ? ni + n0 : ni;
+    }
+    for (int k = 0; k < d; k++) {
+        L->s[k] = r;
+        r += ni;
+    }
+    L->rows = r;
+}
+
+int64_t wb_pinn_param_count(int d, int width, int depth)
+{
+    int64_t w = width;
+    return w * (d + 1) + (int64_t)(depth - 1) * w * (w + 1) + w + 1;
+}
+
+/* Carves n elements of size bytes out of *cursor (64-byte aligned); with
+ * base NULL it only counts. */
+static void *carve(char *base, size_t *cursor, int64_t n, size_t size)
+{
+    size_t at = *cursor;
+    *cursor += ((size_t)n * size + ALIGN - 1) / ALIGN * ALIGN;
+    return base ? base + at : NULL;
+}
+
+static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const struct wb_pinn_model *m)
+{
+    size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
+    int d = m->d, w = m->width;
+    int64_t ni = m->cap.interior, n0 = m->cap.initial, nb = m->cap.boundary;
+    int64_t nv = ni + n0 + nb, rows = ws->rows_cap;
+    ws->x = carve(base, cursor, nv * d, rs);
+    ws->xp = carve(base, cursor, rows * d, rs);
+    ws->coef = carve(base, cursor, ni * (1 + 2 * d), rs);
+    ws->r0 = carve(base, cursor, ni, rs);
+    ws->u0 = carve(base, cursor, n0, rs);
+    for (int l = 0; l < m->depth; l++) {
+        ws->a[l] = carve(base, cursor, rows * w, rs);
+        ws->z[l] = l > 0 ? carve(base, cursor, rows * w, rs) : NULL;
+    }
+    ws->g = carve(base, cursor, rows * w, rs);
+    ws->out = carve(base, cursor, rows, rs);
+    ws->dout = carve(base, cursor, rows, rs);
+    ws->tmp = carve(base, cursor, (int64_t)WB_TMP_ROWS * w, rs);
+    ws->pts = carve(base, cursor, nv * d, sizeof(double));
+    ws->gpts = carve(base, cursor, rows * d, sizeof(double));
+    ws->gu = carve(base, cursor, rows * (1 + 2 * d), sizeof(double));
+}
+
+int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, int width,
+                         int depth, bool hard, const struct wb_pinn_counts *cap,
+                         struct wb_error *err)
+{
+    memset(m, 0, sizeof *m);
+    int d = wb_pinn_dim(problem);
+    if (d == 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "pinn: unknown problem %d", problem);
+    if (precision != WB_FP32 && precision != WB_FP64)
+        return WB_FAIL(err, WB_ERR_USAGE, "pinn: unknown precision %d", precision);
+    if (width < 1 || depth < 1 || depth > MAX_DEPTH)
+        return WB_FAIL(err, WB_ERR_USAGE, "pinn: width must be >= 1 and depth in 1..%d (got %d, %d)",
+                       MAX_DEPTH, width, depth);
+    if (cap->interior < 1 || cap->initial < 0 || cap->boundary < 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "pinn: point capacity must have interior >= 1, others >= 0");
+    m->problem = problem;
+    m->precision = precision;
+    m->d = d;
+    m->width = width;
+    m->depth = depth;
+    m->hard = hard;
+    m->n_params = wb_pinn_param_count(d, width, depth);
+    m->cap = *cap;
+    struct layout L;
+    layout_make(&L, cap->interior, hard ? 0 : cap->initial, hard ? 0 : cap->boundary, d);
+    int64_t rows_cap = L.rows > (int64_t)MIN_CHUNK * (1 + 2 * d) ? L.rows : (int64_t)MIN_CHUNK * (1 + 2 * d);
+    if (rows_cap * width > INT32_MAX)
+        return WB_FAIL(err, WB_ERR_USAGE, "pinn: %lld rows x width %d exceed the BLAS index range",
+                       (long long)rows_cap, width);
+    struct wb_pinn_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: out of memory for the workspace");
+    ws->rows_cap = rows_cap;
+    m->ws = ws;
+    size_t rs = precision == WB_FP32 ? sizeof(float) : sizeof(double);
+    size_t bytes = 0;
+    void *params = carve(NULL, &bytes, m->n_params, rs);
+    void *grads = carve(NULL, &bytes, m->n_params + WB_PINN_NTERMS, rs);
+    (void)params;
+    (void)grads;
+    ws_carve(ws, NULL, &bytes, m);
+    ws->base = aligned_alloc(ALIGN, bytes);
+    if (!ws->base) {
+        wb_pinn_model_free(m);
+        return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: out of memory (%.1f MiB for the model)",
+                       (double)bytes / (1 << 20));
+    }
+    memset(ws->base, 0, bytes);
+    size_t cursor = 0;
+    m->params = carve(ws->base, &cursor, m->n_params, rs);
+    m->grads = carve(ws->base, &cursor, m->n_params + WB_PINN_NTERMS, rs);
+    ws_carve(ws, ws->base, &cursor, m);
+    return WB_OK;
+}
+
+void wb_pinn_model_free(struct wb_pinn_model *m)
+{
+    if (m->ws)
+        free(m->ws->base);
+    free(m->ws);
+    m->ws = NULL;
+    m->params = NULL;
+    m->grads = NULL;
+}
+
+void wb_pinn_model_init(struct wb_pinn_model *m, uint64_t seed)
+{
+    int d = m->d, w = m->width;
+    int64_t i = 0;
+    for (int l = 0; l <= m->depth; l++) {
+        int fan_in = l == 0 ? d : w, fan_out = l == m->depth ? 1 : w;
+        double std = sqrt(2.0 / (fan_in + fan_out));
+        for (int64_t e = 0; e < (int64_t)fan_in * fan_out; e++, i++) {
+            double u1 = 1.0 - wb_pinn_uniform(seed, WB_PINN_STREAM_INIT, 2 * (uint64_t)i);
+            double u2 = wb_pinn_uniform(seed, WB_PINN_STREAM_INIT, 2 * (uint64_t)i + 1);
+            put(m->params, m->precision, i, std * sqrt(-2.0 * log(u1)) * cos(2 * PI * u2));
+        }
+        for (int e = 0; e < fan_out; e++, i++)
+            put(m->params, m->precision, i, 0.0);
+    }
+}
+
+int wb_pinn_model_set_points(struct wb_pinn_model *m, const double *interior,
+                             const double *initial, const double *boundary,
+                             const struct wb_pinn_counts *local,
+                             const struct wb_pinn_counts *global, struct wb_error *err)
+{
+    const int64_t lc[3] = {local->interior, local->initial, local->boundary};
+    const int64_t gc[3] = {global->interior, global->initial, global->boundary};
+    const int64_t cc[3] = {m->cap.interior, m->cap.initial, m->cap.boundary};
+    static const char *names[3] = {"interior", "initial", "boundary"};
+    for (int k = 0; k < 3; k++) {
+        if (lc[k] < 0 || lc[k] > cc[k] || lc[k] > gc[k])
+            return WB_FAIL(err, WB_ERR_USAGE,
+                           "pinn: %lld local %s points (capacity %lld, global %lld)",
+                           (long long)lc[k], names[k], (long long)cc[k], (long long)gc[k]);
+        if (gc[k] < 1 && (k == 0 || !m->hard))
+            return WB_FAIL(err, WB_ERR_USAGE, "pinn: no %s points", names[k]);
+    }
+    int d = m->d, nc = 1 + 2 * d, prec = m->precision;
+    struct wb_pinn_ws *ws = m->ws;
+    m->local = *local;
+    m->global = *global;
+    if (m->hard) {
+        m->local.initial = m->local.boundary = 0;
+        m->global.initial = m->global.boundary = 0;
+    }
+    layout_make(&ws->train, m->local.interior, m->local.initial, m->local.boundary, d);
+    int64_t v = 0;
+    const double *src[3] = {interior, initial, boundary};
+    const int64_t n[3] = {m->local.interior, m->local.initial, m->local.boundary};
+    for (int k = 0; k < 3; k++)
+        for (int64_t i = 0; i < n[k] * d; i++, v++)
+            put(ws->x, prec, v, src[k][i]);
+    /* r = sum_k sigma_k u_kk with sigma = -c^2 (space), 1 (time); with
+     * u = u0 + h N the product rule makes r linear in N's channels. */
+    double c2 = wb_pinn_speed(m->problem) * wb_pinn_speed(m->problem);
+    for (int64_t p = 0; p < m->local.interior; p++) {
+        double h[WB_PINN_MAX_CHANNELS], u0[WB_PINN_MAX_CHANNELS], coef[WB_PINN_MAX_CHANNELS] = {0};
+        double r0 = 0.0;
+        if (m->hard) {
+            wb_pinn_ansatz_taylor(h, interior + p * d, 1, m->problem);
+            wb_pinn_initial_taylor(u0, interior + p * d, 1, m->problem);
+        }
+        for (int k = 0; k < d; k++) {
+            double sigma = k == d - 1 ? 1.0 : -c2;
+            if (m->hard) {
+                r0 += sigma * u0[1 + d + k];
+                coef[0] += sigma * h[1 + d + k];
+                coef[1 + k] = 2 * sigma * h[1 + k];
+                coef[1 + d + k] = sigma * h[0];
+            } else {
+                coef[1 + d + k] = sigma;
+            }
+        }
+        for (int c = 0; c < nc; c++)
+            put(ws->coef, prec, p * nc + c, coef[c]);
+        put(ws->r0, prec, p, r0);
+    }
+    for (int64_t q = 0; q < m->local.initial; q++) {
+        double u0[WB_PINN_MAX_CHANNELS];
+        wb_pinn_initial_taylor(u0, initial + q * d, 1, m->problem);
+        put(ws->u0, prec, q, u0[0]);
+    }
+    return WB_OK;
+}
+
+int wb_pinn_model_sample(struct wb_pinn_model *m, uint64_t seed, uint64_t epoch,
+                         const struct wb_pinn_counts *global, int rank, int nranks,
+                         struct wb_error *err)
+{
+    const int64_t gc[3] = {global->interior, global->initial, global->boundary};
+    int64_t first[3], count[3];
+    double *at[3];
+    double *cursor = m->ws->pts;
+    const int64_t cc[3] = {m->cap.interior, m->cap.initial, m->cap.boundary};
+    for (int k = 0; k < 3; k++) {
+        wb_pinn_share(&first[k], &count[k], gc[k], rank, nranks);
+        if (count[k] > cc[k])
+            return WB_FAIL(err, WB_ERR_USAGE, "pinn: rank %d's share of %lld points exceeds its capacity %lld",
+                           rank, (long long)count[k], (long long)cc[k]);
+        at[k] = cursor;
+        wb_pinn_sample(at[k], m->problem, k, seed, epoch, first[k], count[k]);
+        cursor += count[k] * m->d;
+    }
+    struct wb_pinn_counts local = {count[0], count[1], count[2]};
+    return wb_pinn_model_set_points(m, at[0], at[1], at[2], &local, global, err);
+}
+
+static void forward(struct wb_pinn_model *m, const struct layout *L, const void *x)
+{
+    if (m->precision == WB_FP32)
+        forward_f32(m, L, x);
+    else
+        forward_f64(m, L, x);
+}
+
+void wb_pinn_loss(struct wb_pinn_model *m, double terms[WB_PINN_NTERMS])
+{
+    static const double none[WB_PINN_NTERMS] = {0, 0, 0, 0};
+    forward(m, &m->ws->train, m->ws->x);
+    if (m->precision == WB_FP32)
+        loss_f32(m, terms, NULL, none);
+    else
+        loss_f64(m, terms, NULL, none);
+}
+
+void wb_pinn_loss_grad(struct wb_pinn_model *m, double terms[WB_PINN_NTERMS],
+                       const double weights[WB_PINN_NTERMS])
+{
+    forward(m, &m->ws->train, m->ws->x);
+    if (m->precision == WB_FP32) {
+        loss_f32(m, terms, m->ws->dout, weights);
+        backward_f32(m);
+    } else {
+        loss_f64(m, terms, m->ws->dout, weights);
+        backward_f64(m);
+    }
+    for (int i = 0; i < WB_PINN_NTERMS; i++)
+        put(m->grads, m->precision, m->n_params + i, terms[i]);
+}
+
+double wb_pinn_loss_total(const double terms[WB_PINN_NTERMS], const double weights[WB_PINN_NTERMS])
+{
+    double s = 0.0;
+    for (int i = 0; i < WB_PINN_NTERMS; i++)
+        s += weights[i] * terms[i];
+    return s;
+}
+
+/* Network channels at n <= chunk points, hard transform applied, into out
+ * [n][1 + 2d] (taylor) or [n] (value only). */
+static void predict_chunk(struct wb_pinn_model *m, double *out, const double *pts, int64_t n, bool taylor)
+{
+    struct wb_pinn_ws *ws = m->ws;
+    int d = m->d, nc = 1 + 2 * d;
+    for (int64_t i = 0; i < n * d; i++)
+        put(ws->xp, m->precision, i, pts[i]);
+    struct layout L;
+    layout_make(&L, taylor ? n : 0, 0, taylor ? 0 : n, d);
+    forward(m, &L, ws->xp);
+    for (int64_t p = 0; p < n; p++) {
+        double N[WB_PINN_MAX_CHANNELS], h[WB_PINN_MAX_CHANNELS], u0[WB_PINN_MAX_CHANNELS];
+        int ncp = taylor ? nc : 1;
+        N[0] = get(ws->out, m->precision, p);
+        for (int k = 0; k < d && taylor; k++) {
+            N[1 + k] = get(ws->out, m->precision, L.f[k] + p);
+            N[1 + d + k] = get(ws->out, m->precision, L.s[k] + p);
+        }
+        double *o = out + p * ncp;
+        if (!m->hard) {
+            memcpy(o, N, (size_t)ncp * sizeof *o);
+            continue;
+        }
+        wb_pinn_ansatz_taylor(h, pts + p * d, 1, m->problem);
+        wb_pinn_initial_taylor(u0, pts + p * d, 1, m->problem);
+        o[0] = u0[0] + h[0] * N[0];
+        for (int k = 0; k < d && taylor; k++) {
+            o[1 + k] = u0[1 + k] + h[1 + k] * N[0] + h[0] * N[1 + k];
+            o[1 + d + k] = u0[1 + d + k] + h[1 + d + k] * N[0] + 2 * h[1 + k] * N[1 + k] +
+                           h[0] * N[1 + d + k];
+        }
+    }
+}
+
+void wb_pinn_predict(struct wb_pinn_model *m, double *u, const double *pts, int64_t n)
+{
+    int64_t chunk = m->ws->rows_cap;
+    for (int64_t p = 0; p < n; p += chunk)
+        predict_chunk(m, u + p, pts + p * m->d, n - p < chunk ? n - p : chunk, false);
+}
+
+void wb_pinn_predict_taylor(struct wb_pinn_model *m, double *out, const double *pts, int64_t n)
+{
+    int nc = 1 + 2 * m->d;
+    int64_t chunk = m->ws->rows_cap / nc;
+    for (int64_t p = 0; p < n; p += chunk)
+        predict_chunk(m, out + p * nc, pts + p * m->d, n - p < chunk ? n - p : chunk, true);
+}
+
+void wb_pinn_rel_l2_sums(struct wb_pinn_model *m, double sums[2], int64_t g, int64_t first,
+                         int64_t count)
+{
+    struct wb_pinn_ws *ws = m->ws;
+    int64_t chunk = ws->rows_cap;
+    double *ex = ws->gu + chunk; /* second part of gu: exact values */
+    for (int64_t p = 0; p < count; p += chunk) {
+        int64_t n = count - p < chunk ? count - p : chunk;
+        wb_pinn_grid(ws->gpts, m->problem, g, first + p, n);
+        predict_chunk(m, ws->gu, ws->gpts, n, false);
+        wb_pinn_exact(ex, ws->gpts, n, m->problem);
+        for (int64_t i = 0; i < n; i++) {
+            double e = ws->gu[i] - ex[i];
+            sums[0] += e * e;
+            sums[1] += ex[i] * ex[i];
+        }
+    }
+}
+
+/* Linear-layer FLOPs (a multiply-add counts 2) of one loss and gradient, as
+ * the kernels above execute them; tanh, its chain rule and the loss are
+ * elementwise work, not counted (the figure is compared with BLAS peak).
+ * Rows: R = Ni (1 + 2d) + 2 N0 + Nb (value, u_t, value), or R = Ni (1 + 2d)
+ * with hard constraints; value rows V = Ni + N0 + Nb (or Ni); W width, D depth.
+ *   forward:  layer 0 2 V d W (its derivative rows are W's columns, no work)
+ *             hidden layers 1..D-1  (D - 1) 2 R W^2,   output 2 R W
+ *   backward: output 2 R W (dW) + R W (dA = dout w^T)
+ *             hidden layers (D - 1) 4 R W^2 (dW and dA)
+ *             layer 0 2 V d W + (R - V) W (sums of derivative rows)
+ *   total = 6 (D - 1) R W^2 + 5 R W + 4 V d W + (R - V) W. */
+double wb_pinn_flops_per_iter(int d, int width, int depth, bool hard, const struct wb_pinn_counts *n)
+{
+    double ni = (double)n->interior, n0 = hard ? 0.0 : (double)n->initial;
+    double nb = hard ? 0.0 : (double)n->boundary, w = width;
+    double R = ni * (1 + 2 * d) + 2 * n0 + nb, V = ni + n0 + nb;
+    return 6.0 * (depth - 1) * R * w * w + 5.0 * R * w + 4.0 * V * d * w + (R - V) * w;
+}
