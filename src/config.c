@@ -183,8 +183,8 @@ static const struct key keys[] = {
 
 #define NKEYS WB_ARRAY_LEN(keys)
 
-/* Command-line-only options, given codes above any key's index. */
-enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_DRY_RUN };
+/* getopt codes: keys at OPT_KEY + index, clear of characters and of the options below. */
+enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_DRY_RUN, OPT_KEY = 2000 };
 
 static int choice_index(const char *const *choices, const char *s, size_t len)
 {
@@ -245,6 +245,9 @@ int wb_parse_size(const char *text, int64_t *out)
     double v = strtod(text, &end);
     if (errno == ERANGE || end == text || !isfinite(v) || v < 0)
         return -1;
+    for (const char *p = text; p < end; p++) /* decimal only: no hex, no inf/nan spellings */
+        if (!isdigit((unsigned char)*p) && !strchr(".eE+-", *p))
+            return -1;
     double mult = 1;
     switch (toupper((unsigned char)*end)) {
     case 'K': mult = 1024.0; end++; break;
@@ -488,7 +491,7 @@ static struct option *build_options(void)
         opts[n++] = (struct option){keys[i].opt,
                                     keys[i].type == KEY_BOOL ? optional_argument
                                                              : required_argument,
-                                    NULL, (int)i};
+                                    NULL, OPT_KEY + (int)i};
     }
     opts[n++] = (struct option){"config", required_argument, NULL, OPT_CONFIG};
     opts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
@@ -563,8 +566,8 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
     while (err->status == WB_OK &&
            (c = getopt_long(argc, argv, shortopts, opts, &longindex)) != -1) {
         const struct key *k = NULL;
-        if (c >= 0 && (size_t)c < NKEYS) {
-            k = &keys[c];
+        if (c >= OPT_KEY && (size_t)(c - OPT_KEY) < NKEYS) {
+            k = &keys[c - OPT_KEY];
         } else if (c == OPT_CONFIG) {
             continue;
         } else if (c == OPT_HELP || c == 'h') {

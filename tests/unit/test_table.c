@@ -1,1 +1,79 @@
-int main(void){return 0;}
+/* Unit tests of the results table: columns, rows, raw series, printing. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wavebench/table.h"
+
+static void test_table_grow_and_print(void **state)
+{
+    (void)state;
+    struct wb_table t;
+    wb_table_init(&t, "suite/op", "a title");
+    int size = wb_table_add_col(&t, "size", WB_COL_I64, "size", "B", "", 8, 0);
+    int name = wb_table_add_col(&t, "type", WB_COL_STR, "type", "", "", 6, 0);
+    int bw = wb_table_add_col(&t, "bw", WB_COL_F64, "busbw", "GB/s", "out", 7, 2);
+    int hidden = wb_table_add_col(&t, "hidden", WB_COL_F64, NULL, "", "", 0, 0);
+    int raw = wb_table_add_raw(&t, "raw", "us", 3);
+    assert_true(size == 0 && name == 1 && bw == 2 && hidden == 3 && raw == 0);
+    for (int i = 0; i < 40; i++) { /* past the first capacity */
+        long r = wb_table_add_row(&t);
+        assert_int_equal(r, i);
+        wb_table_set_i64(&t, (size_t)r, size, 8 << i % 20);
+        wb_table_set_str(&t, (size_t)r, name, "float");
+        wb_table_set_f64(&t, (size_t)r, bw, i == 1 ? NAN : i * 0.5);
+        wb_table_raw(&t, raw, (size_t)r)[2] = i;
+    }
+    assert_int_equal(wb_table_add_col(&t, "late", WB_COL_F64, NULL, "", "", 1, 0), -1);
+    assert_true(wb_table_raw(&t, raw, 39)[2] == 39);
+    assert_int_equal(wb_table_col(&t, "bw"), bw);
+    assert_int_equal(wb_table_col(&t, "nope"), -1);
+    wb_table_attr_num(&t, "avg_busbw", 1.5);
+    wb_table_attr_text(&t, "verdict", "OK");
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    wb_table_print(&t, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "# a title\n"));
+    assert_non_null(strstr(buf, "busbw"));
+    assert_non_null(strstr(buf, "GB/s"));
+    assert_non_null(strstr(buf, "     n/a")); /* NaN shown as n/a */
+    assert_non_null(strstr(buf, "   19.50"));
+    assert_null(strstr(buf, "hidden"));      /* width 0: not printed */
+    assert_non_null(strstr(buf, "# verdict"));
+    free(buf);
+    wb_table_free(&t);
+}
+
+static void test_results(void **state)
+{
+    (void)state;
+    struct wb_results r = {0};
+    struct wb_table *a = wb_results_new_table(&r, "x/a", "A");
+    struct wb_table *b = wb_results_new_table(&r, "x/b", "B");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(r.ntables, 2);
+    assert_string_equal(r.tables[1]->path, "x/b");
+    wb_results_free(&r);
+    assert_int_equal(r.ntables, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_grow_and_print),
+        cmocka_unit_test(test_results),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# setup.sh: the two set-up commands of README.md, for a fresh Debian 12 machine as root.
+#   scripts/setup.sh run    install what is missing, build, run the default job on 2 ranks
+#   scripts/setup.sh test   install what is missing, build (default, CPU-only and sanitizer
+#                           builds), run every test; the last line is "N passed, N failed, N skipped"
+# Idempotent: a second run reuses installed packages and existing builds.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+mode=${1:-}
+
+# Open MPI refuses to run as root without these; containers and CI run as root.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+case $mode in
+run) sh scripts/install-deps.sh build ;;
+test) sh scripts/install-deps.sh test ;;
+*) echo "usage: scripts/setup.sh run|test" >&2; exit 2 ;;
+esac
+
+[ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ] || ./autogen.sh
+
+# build DIR CONFIGURE-ARGS...: an out-of-tree build, configured once.
+build() {
+    dir=$1
+    shift
+    mkdir -p "$dir"
+    if [ ! -f "$dir/Makefile" ]; then
+        (cd "$dir" && "$top/configure" CC=mpicc "$@") > "$dir/configure.out" 2>&1 ||
+            { cat "$dir/configure.out"; exit 1; }
+        sed -n '/^wavebench .* configuration$/,$p' "$dir/configure.out"
+    fi
+    make -C "$dir" -j"$jobs" -s
+}
+
+build build
+ln -sf build/wavebench wavebench
+
+if [ "$mode" = run ]; then
+    exec mpirun -np 2 ./wavebench
+fi
+
+# Every build runs the same tests; their automake summaries add up to the last line.
+summary=""
+check() {
+    dir=$1
+    echo "== make check in $dir"
+    make -C "$dir" -j"$jobs" check > "$dir/check.out" 2>&1 || true
+    grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$dir/check.out" || true
+    grep -E '^FAIL|^ERROR' "$dir/check.out" >/dev/null && tail -n 40 "$dir/test-suite.log" || true
+    summary="$summary $dir/test-suite.log"
+}
+check build
+build build-cpu --without-cuda --without-nccl --without-curl
+build build-asan --enable-sanitizers --without-cuda --without-nccl
+ASAN_OPTIONS=detect_leaks=0 check build-asan
+
+awk '/^# (PASS|XFAIL):/ {p += $3} /^# (FAIL|XPASS|ERROR):/ {f += $3} /^# SKIP:/ {s += $3}
+     END {printf "%d passed, %d failed, %d skipped\n", p, f, s; exit f > 0}' \
+    $(for log in $summary; do echo "${log%test-suite.log}check.out"; done)

@@ -1,0 +1,40 @@
+#!/bin/sh
+# The collectives suite on 1, 2 and 4 ranks: every collective, type, op and placement is
+# correct, the results file reads back (h5dump and h5py) and agrees with itself; a
+# corrupted result (the test-only debug.corrupt_rank) makes every rank exit 3.
+. "$WB_SRCDIR/tests/lib/common.sh"
+check="/usr/bin/python3 $WB_SRCDIR/tests/mpi/check_results.py"
+sweep="--suite collectives -b 8 -e 64K -f 8 -n 3 -w 1 -R 3 -d int32,int64,float,double -o sum,min,max --quiet"
+
+for np in 1 2 4; do
+    dir="$scratch/np$np"
+    mkdir -p "$dir"
+    # shellcheck disable=SC2086
+    wb_mpi "$np" $sweep --output-dir "$dir" --output run.h5 || fail "np $np: exit $?"
+    [ -f "$dir/run.h5" ] || { fail "np $np: no results file"; continue; }
+    [ -z "$(ls "$dir"/*.partial 2>/dev/null)" ] || fail "np $np: temporary file left behind"
+    $check "$dir/run.h5" "$np" || fail "np $np: results file inconsistent"
+    "${H5DUMP:-h5dump}" -a /wavebench_version "$dir/run.h5" > "$dir/dump.txt" 2>&1 ||
+        fail "np $np: h5dump cannot read the file"
+    grep -q '"0\.' "$dir/dump.txt" || fail "np $np: h5dump shows no version"
+done
+
+# The check can fail: one rank falsifies one value; every rank must exit 3.
+dir="$scratch/corrupt"
+mkdir -p "$dir"
+timeout -k 5 120 "$MPIRUN" -q -np 4 --oversubscribe sh -c \
+    "\"$WAVEBENCH\" --suite collectives --coll allgather,allreduce -b 64 -e 256 -n 2 -R 2 --quiet --output-dir $dir --output bad.h5 --debug-corrupt-rank 2; echo \$? > $dir/rc.\$OMPI_COMM_WORLD_RANK" \
+    > "$dir/out.txt" 2>&1
+for r in 0 1 2 3; do
+    [ "$(cat "$dir/rc.$r" 2>/dev/null)" = 3 ] || fail "corrupt run: rank $r exited '$(cat "$dir/rc.$r" 2>/dev/null)', not 3"
+done
+grep -q "wrong values" "$dir/out.txt" || fail "corrupt run: no error line about wrong values"
+$check "$dir/bad.h5" 4 --expect-wrong || fail "corrupt run: results file does not record the failure"
+
+# Exit codes agree on every rank for a clean run too.
+timeout -k 5 120 "$MPIRUN" -q -np 2 --oversubscribe sh -c \
+    "\"$WAVEBENCH\" --suite collectives --coll broadcast -b 8 -e 64 -n 2 -R 2 --quiet --output-dir $dir; echo \$? > $dir/ok.\$OMPI_COMM_WORLD_RANK"
+for r in 0 1; do
+    [ "$(cat "$dir/ok.$r" 2>/dev/null)" = 0 ] || fail "clean run: rank $r exited '$(cat "$dir/ok.$r")'"
+done
+finish
