@@ -49,26 +49,39 @@ static void print_banner(const struct wb_world *w, const struct wb_config *cfg,
     printf("# results file: %s\n", path);
 }
 
+typedef int (*suite_fn)(const struct wb_world *w, const struct wb_config *cfg,
+                        struct wb_results *res, struct wb_error *err);
+
+/* The suites, in the order they run. */
+static const struct { unsigned bit; suite_fn run; } suites[] = {
+    {WB_SUITE_COLLECTIVES, wb_coll_run},
+};
+
 /* Runs the configured suites; prints each table on rank 0 as it completes. A failed
  * check does not stop later suites; a runtime failure does. */
 static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
                       struct wb_results *res, struct wb_error *err)
 {
     int status = WB_OK;
-    if (cfg->suites & WB_SUITE_COLLECTIVES) {
+    for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
+        if (!(cfg->suites & suites[s].bit))
+            continue;
         size_t first = res->ntables;
         struct wb_error suite_err;
         wb_error_clear(&suite_err);
-        int rc = wb_coll_run(w, cfg, res, &suite_err);
-        if (w->rank == 0 && !cfg->quiet)
+        int rc = suites[s].run(w, cfg, res, &suite_err);
+        if (w->rank == 0 && !cfg->quiet) {
             for (size_t i = first; i < res->ntables; i++)
                 wb_table_print(res->tables[i], stdout);
+            fflush(stdout);
+        }
         if (rc != WB_OK) {
             wb_error_set(err, rc, suite_err.file, suite_err.line, "%s", suite_err.msg);
-            status = rc;
+            status = status == WB_OK ? rc : status;
+            if (rc != WB_ERR_CHECK)
+                break;
         }
     }
-    fflush(stdout);
     return status;
 }
 
