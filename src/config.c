@@ -179,6 +179,8 @@ static const struct key keys[] = {
 
     {"debug", "corrupt_rank", KEY_INT, OFF(debug_corrupt_rank), -1, 1e9, NULL,
      "debug-corrupt-rank", 0, "-1", "TEST ONLY: this rank falsifies one checked value", 0},
+    {"debug", "nan_iteration", KEY_INT, OFF(debug_nan_iteration), -1, 1e9, NULL,
+     "debug-nan-iteration", 0, "-1", "TEST ONLY: corrupt_rank's PINN loss turns NaN here", 0},
 };
 
 #define NKEYS WB_ARRAY_LEN(keys)

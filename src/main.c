@@ -8,8 +8,10 @@
 #include "wavebench/collectives.h"
 #include "wavebench/config.h"
 #include "wavebench/h5.h"
+#include "wavebench/signals.h"
 #include "wavebench/sysinfo.h"
 #include "wavebench/table.h"
+#include "wavebench/train.h"
 #include "wavebench/world.h"
 
 static void utc_now(char *buf, size_t size, const char *fmt)
@@ -55,6 +57,7 @@ typedef int (*suite_fn)(const struct wb_world *w, const struct wb_config *cfg,
 /* The suites, in the order they run. */
 static const struct { unsigned bit; suite_fn run; } suites[] = {
     {WB_SUITE_COLLECTIVES, wb_coll_run},
+    {WB_SUITE_PINN, wb_pinn_run},
 };
 
 /* Runs the configured suites; prints each table on rank 0 as it completes. A failed
@@ -81,6 +84,8 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
             if (rc != WB_ERR_CHECK)
                 break;
         }
+        if (wb_signal_stop_requested())
+            break; /* the next suite would only be interrupted again */
     }
     return status;
 }
@@ -89,6 +94,16 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
 static int check_thresholds(const struct wb_config *cfg, const struct wb_results *res,
                             struct wb_error *err)
 {
+    for (size_t i = 0; i < res->ntables && cfg->report.max_rel_l2 > 0; i++) {
+        const struct wb_table *t = res->tables[i];
+        int col = wb_table_col(t, "rel_l2");
+        if (strcmp(t->path, "pinn/summary") != 0 || col < 0 || t->nrows == 0)
+            continue;
+        double e = t->cols[col].data.f64[0];
+        if (!(e <= cfg->report.max_rel_l2))
+            return WB_FAIL(err, WB_ERR_CHECK, "pinn: relative L2 error %.3e is above max_rel_l2 %.3e",
+                           e, cfg->report.max_rel_l2);
+    }
     if (cfg->report.min_busbw <= 0)
         return WB_OK;
     for (size_t i = 0; i < res->ntables; i++) {
@@ -131,9 +146,12 @@ int main(int argc, char **argv)
     join_argv(run.command_line, sizeof run.command_line, argc, argv);
     utc_now(run.start_utc, sizeof run.start_utc, "%Y-%m-%dT%H:%M:%SZ");
 
-    if (wb_config_load(&cfg, argc, argv, &action, &err) == WB_OK && action == WB_ACTION_RUN &&
-        (cfg.suites & WB_SUITE_COLLECTIVES))
-        wb_coll_validate(&w, &cfg, &err);
+    if (wb_config_load(&cfg, argc, argv, &action, &err) == WB_OK && action == WB_ACTION_RUN) {
+        if (cfg.suites & WB_SUITE_COLLECTIVES)
+            wb_coll_validate(&w, &cfg, &err);
+        if (cfg.suites & WB_SUITE_PINN)
+            wb_pinn_validate(&w, &cfg, &err);
+    }
     int status = wb_world_agree(&w, &err);
     if (status != WB_OK) {
         if (w.rank == 0)
@@ -164,11 +182,21 @@ int main(int argc, char **argv)
     utc_now(stamp, sizeof stamp, "%Y%m%d-%H%M%S");
     MPI_Bcast(stamp, sizeof stamp, MPI_CHAR, 0, w.comm);
     snprintf(run.run_id, sizeof run.run_id, "%s-%d", stamp, w.size);
-    char path[2 * WB_PATH_LEN + 32];
+    char base[WB_PATH_LEN + 32];
     if (cfg.output[0])
-        snprintf(path, sizeof path, "%s/%s", cfg.output_dir, cfg.output);
+        snprintf(base, sizeof base, "%s", cfg.output);
     else
-        snprintf(path, sizeof path, "%s/wavebench-%s.h5", cfg.output_dir, stamp);
+        snprintf(base, sizeof base, "wavebench-%s.h5", stamp);
+    snprintf(cfg.results_path, sizeof cfg.results_path, "%s/%s", cfg.output_dir, base);
+    size_t stem = strlen(base) > 3 && strcmp(base + strlen(base) - 3, ".h5") == 0
+                      ? strlen(base) - 3 : strlen(base);
+    if (cfg.pinn.checkpoint[0])
+        snprintf(cfg.checkpoint_path, sizeof cfg.checkpoint_path, "%s", cfg.pinn.checkpoint);
+    else
+        snprintf(cfg.checkpoint_path, sizeof cfg.checkpoint_path, "%s/%.*s.ckpt.h5",
+                 cfg.output_dir, (int)stem, base);
+    const char *path = cfg.results_path;
+    wb_signal_install();
 
     if (w.rank == 0 && !cfg.quiet) {
         print_banner(&w, &cfg, &si, path);
@@ -180,16 +208,19 @@ int main(int argc, char **argv)
     if (status == WB_OK)
         status = check_thresholds(&cfg, &res, &err);
 
-    if (status == WB_OK || status == WB_ERR_CHECK) {
+    int written = status == WB_OK || status == WB_ERR_CHECK || status == WB_ERR_INTERRUPTED;
+    if (written) {
         utc_now(run.end_utc, sizeof run.end_utc, "%Y-%m-%dT%H:%M:%SZ");
         run.exit_status = status;
-        run.complete = true;
-        snprintf(run.verdict, sizeof run.verdict, "%s", status == WB_OK ? "PASSED" : "FAILED");
+        run.complete = status != WB_ERR_INTERRUPTED;
+        snprintf(run.verdict, sizeof run.verdict, "%s",
+                 status == WB_OK ? "PASSED" : status == WB_ERR_CHECK ? "FAILED" : "INCOMPLETE");
         struct wb_error werr;
         wb_error_clear(&werr);
         if (wb_h5_write_results(&w, &cfg, &run, &si, &res, path, &werr) != WB_OK) {
             wb_error_set(&err, werr.status, werr.file, werr.line, "%s", werr.msg);
             status = werr.status;
+            written = 0;
         }
     }
 
@@ -197,9 +228,8 @@ int main(int argc, char **argv)
         if (status != WB_OK)
             fprintf(stderr, "wavebench: error: %s\n", err.msg);
         if (!cfg.quiet)
-            printf("#\n# wavebench: %s (exit %d)%s%s\n", status == WB_OK ? "PASSED" : "FAILED",
-                   status, status == WB_OK || status == WB_ERR_CHECK ? ", results in " : "",
-                   status == WB_OK || status == WB_ERR_CHECK ? path : "");
+            printf("#\n# wavebench: %s (exit %d)%s%s\n", written ? run.verdict : "FAILED",
+                   status, written ? ", results in " : "", written ? path : "");
     }
     wb_results_free(&res);
     wb_world_finalize(&w);

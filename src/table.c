@@ -132,6 +132,11 @@ int wb_table_col(const struct wb_table *t, const char *name)
 
 void wb_table_print(const struct wb_table *t, FILE *out)
 {
+    int printed = 0;
+    for (size_t i = 0; i < t->ncols; i++)
+        printed |= t->cols[i].width > 0;
+    if (!printed) /* a data table (a solution grid, parameters): the results file only */
+        return;
     fprintf(out, "#\n# %s\n", t->title);
     /* Group line: each group label centred over its run of printed columns. */
     int any_group = 0;

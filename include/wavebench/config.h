@@ -97,7 +97,11 @@ struct wb_config {
     struct wb_pinn_config pinn;
     struct wb_report_config report;
     int64_t debug_corrupt_rank; /* test-only: this rank falsifies one checked value; -1 off */
+    int64_t debug_nan_iteration; /* test-only: corrupt_rank's PINN loss turns NaN here; -1 off */
     char config_file[WB_PATH_LEN];
+    /* Derived once by main before any suite runs, never read from input. */
+    char results_path[2 * WB_PATH_LEN + 32];
+    char checkpoint_path[2 * WB_PATH_LEN + 32];
 };
 
 /* What the command line asked for besides configuration. */

@@ -1,0 +1,25 @@
+/* wavebench checkpoints: a PINN's parameters and Adam state in a small HDF5 file, written
+ * whole or not at all (temporary name, sync, rename), read back bit-exactly. Serial:
+ * parameters are replicated, so rank 0 writes and reads, and the caller broadcasts. */
+#ifndef WB_CHECKPOINT_H
+#define WB_CHECKPOINT_H
+
+#include <stdint.h>
+
+#include "wavebench/common.h"
+#include "wavebench/config.h"
+#include "wavebench/pinn.h"
+
+/* Writes model->params, opt's state and the training position to path.
+ * Returns WB_OK or WB_ERR_RUNTIME (an earlier file at path is then untouched). */
+int wb_checkpoint_write(const char *path, const struct wb_pinn_model *model,
+                        const struct wb_pinn_adam *opt, const struct wb_pinn_config *pc,
+                        int64_t iteration, struct wb_error *err);
+
+/* Reads path into model->params and opt's state; *iteration is the next iteration to run.
+ * The checkpoint must describe the same network (problem, precision, width, depth,
+ * hard constraints) as the model: otherwise WB_ERR_USAGE naming the difference. */
+int wb_checkpoint_read(const char *path, struct wb_pinn_model *model, struct wb_pinn_adam *opt,
+                       int64_t *iteration, struct wb_error *err);
+
+#endif

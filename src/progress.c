@@ -1,0 +1,44 @@
+/* wavebench progress: rank 0, terminal-aware, rate-limited. */
+#define _POSIX_C_SOURCE 200809L
+#include "wavebench/progress.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Seconds between updates: a terminal line is cheap, a log line is not. */
+#define TTY_PERIOD 0.2
+#define LOG_PERIOD 5.0
+
+void wb_progress_start(struct wb_progress *p, const struct wb_world *w,
+                       const struct wb_config *cfg, const char *label)
+{
+    memset(p, 0, sizeof *p);
+    p->enabled = w->rank == 0 && !cfg->quiet;
+    p->tty = isatty(STDOUT_FILENO);
+    p->start = p->last = MPI_Wtime();
+    snprintf(p->label, sizeof p->label, "%s", label);
+}
+
+void wb_progress_update(struct wb_progress *p, double fraction, bool force, const char *detail)
+{
+    if (!p->enabled)
+        return;
+    double now = MPI_Wtime();
+    if (!force && now - p->last < (p->tty ? TTY_PERIOD : LOG_PERIOD))
+        return;
+    p->last = now;
+    double elapsed = now - p->start;
+    double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    printf("%s# %s: %5.1f%% %s elapsed %.1fs ETA %.1fs%s", p->tty ? "\r" : "", p->label,
+           100 * fraction, detail, elapsed, eta, p->tty ? "\033[K" : "\n");
+    fflush(stdout);
+}
+
+void wb_progress_end(struct wb_progress *p)
+{
+    if (p->enabled && p->tty) {
+        putchar('\n');
+        fflush(stdout);
+    }
+}
