@@ -7,17 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Points per predict chunk at least, however few training points there are. */
-#define MIN_CHUNK 1024
+/* Points per tile: the activations of all layers of a tile of interior
+ * points (9 matrices of 64 x 5 rows x width 64 in fp64 for depth 4) stay in a
+ * 2 MiB L2 cache between the forward and the backward pass. */
+#define TILE_POINTS 64
 #define ALIGN 64
 #define MAX_DEPTH 64
 #define PI 3.14159265358979323846
 
-/* Row scratch of the kernels, in units of width: slots 0..11 for the tanh
- * passes, then layer 0's transposed weights and their gradient. */
+/* Row scratch of the kernels, in rows of ld: slots 0..11 for the tanh
+ * passes, then layer 0's transposed weights and their gradient, a bias and
+ * a bias gradient. */
 #define WB_TMP_W0T 12
 #define WB_TMP_DW0T (WB_TMP_W0T + WB_PINN_MAX_DIM)
-#define WB_TMP_ROWS (WB_TMP_DW0T + WB_PINN_MAX_DIM)
+#define WB_TMP_BIAS (WB_TMP_DW0T + WB_PINN_MAX_DIM)
+#define WB_TMP_DB (WB_TMP_BIAS + 1)
+#define WB_TMP_ROWS (WB_TMP_DB + 1)
+
+/* Rows are padded to a multiple of WB_LANES and the elementwise loops run in
+ * blocks of WB_LANES: a constant trip count is what GCC's -O2 vectoriser
+ * (cost model "very cheap") needs, and 16 fills a 512-bit register of floats. */
+#define WB_LANES 16
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* The elementwise kernels also get AVX-512 and AVX2 builds, picked at load
+ * time (ifunc) whatever -march the build used, as OpenBLAS does for its GEMMs;
+ * the baseline build keeps its tanh scalar (SSE2 cannot if-convert it). */
+#define WB_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define WB_KERNEL
+#endif
+#define FOR_J(j) for (int jb_ = 0; jb_ < ld; jb_ += WB_LANES) for (int j = jb_; j < jb_ + WB_LANES; j++)
 
 /* Which rows of the activation matrices hold which (point, channel); see mlp_impl.h. */
 struct layout {
@@ -29,35 +48,59 @@ struct layout {
 };
 
 struct wb_pinn_ws {
-    struct layout train; /* rows of the current training points */
-    int64_t rows_cap;    /* rows every matrix below has room for */
-    void *x;             /* [nv_cap][d] training inputs, value-row order */
+    int64_t tile;        /* points per tile of the loss and gradient */
+    int64_t ld;          /* row length of the matrices below: width padded to WB_LANES */
+    int64_t rows_cap;    /* rows every matrix below has room for: one tile of interior points */
+    void *x;             /* [nv_cap][d] training inputs: interior, initial, boundary */
     void *xp;            /* [rows_cap][d] inputs of a predict chunk */
     void *coef;          /* [ni_cap][1+2d] residual r = r0 + sum_c coef[c] * N_c */
     void *r0;            /* [ni_cap] */
     void *u0;            /* [n0_cap] initial condition at the initial points */
-    void *a[MAX_DEPTH];  /* depth x [rows_cap][w] activations */
-    void *z[MAX_DEPTH];  /* depth x [rows_cap][w] pre-activations, then their gradient; z[0] unused */
-    void *g;             /* [rows_cap][w] gradient w.r.t. the activations */
+    void *a[MAX_DEPTH];  /* depth x [rows_cap][ld] activations */
+    void *z[MAX_DEPTH];  /* depth x [rows_cap][ld] pre-activations, then their gradient; z[0] unused */
+    void *g;             /* [rows_cap][ld] gradient w.r.t. the activations */
     void *out;           /* [rows_cap] network output N per row */
     void *dout;          /* [rows_cap] gradient w.r.t. out */
-    void *tmp;           /* [WB_TMP_ROWS][w] row scratch */
+    void *tmp;           /* [WB_TMP_ROWS][ld] row scratch */
     double *pts;         /* [nv_cap][d] sampled points before conversion */
     double *gpts;        /* [rows_cap][d] grid points of an evaluation chunk */
     double *gu;          /* [rows_cap][1 + 2d] predictions of an evaluation chunk */
     void *base;          /* the one allocation all of the above live in */
 };
 
+static void layout_make(struct layout *L, int64_t ni, int64_t n0, int64_t nb, int d)
+{
+    L->ni = ni;
+    L->n0 = n0;
+    L->nb = nb;
+    L->nv = ni + n0 + nb;
+    int64_t r = L->nv;
+    for (int k = 0; k < d; k++) {
+        L->f[k] = r;
+        r += (k == d - 1) ? ni + n0 : ni;
+    }
+    for (int k = 0; k < d; k++) {
+        L->s[k] = r;
+        r += ni;
+    }
+    L->rows = r;
+}
+
 /* A tanh that vectorises (libm's does not): tanh|x| = (1 - e) / (1 + e),
  * e = exp(-2|x|), with exp by range reduction to |r| <= ln2/2 and a Taylor
  * polynomial; absolute error a few ulp of 1, which is what the network needs
  * (s' = 1 - s^2 stays consistent to that level). Past |x| = 20 (double) or 9
- * (float) tanh is 1 to working precision. */
+ * (float) tanh is 1 to working precision. n = round(y / ln2) by adding
+ * 1.5 * 2^52 (2^23), whose low mantissa bits then hold n, shifted into the
+ * exponent field for 2^n: no floor, no int conversion, so it vectorises with
+ * plain SSE2. */
 static inline double fast_tanh(double x)
 {
+    const double magic = 0x1.8p52;
     double ax = fabs(x) < 20.0 ? fabs(x) : 20.0;
     double y = -2.0 * ax;
-    double n = floor(y * 1.4426950408889634 + 0.5);
+    double kd = y * 1.4426950408889634 + magic;
+    double n = kd - magic;
     double r = (y - n * 0.693145751953125) - n * 1.42860682030941723212e-6;
     double p = 1.0 / 6227020800.0;
     p = p * r + 1.0 / 479001600.0;
@@ -73,19 +116,23 @@ static inline double fast_tanh(double x)
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    int64_t bits = ((int64_t)n + 1023) << 52;
+    uint64_t bits;
+    memcpy(&bits, &kd, sizeof bits);
+    bits = (bits << 52) + (UINT64_C(1023) << 52);
     double scale;
     memcpy(&scale, &bits, sizeof scale);
     double e = p * scale;
     double t = (1.0 - e) / (1.0 + e);
-    return x < 0 ? -t : t;
+    return copysign(t, x);
 }
 
 static inline float fast_tanhf(float x)
 {
+    const float magic = 0x1.8p23f;
     float ax = fabsf(x) < 9.0f ? fabsf(x) : 9.0f;
     float y = -2.0f * ax;
-    float n = floorf(y * 1.44269504f + 0.5f);
+    float kd = y * 1.44269504f + magic;
+    float n = kd - magic;
     float r = (y - n * 0.693359375f) - n * -2.12194440e-4f;
     float p = 1.0f / 5040.0f;
     p = p * r + 1.0f / 720.0f;
@@ -95,12 +142,14 @@ static inline float fast_tanhf(float x)
     p = p * r + 0.5f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    int32_t bits = ((int32_t)n + 127) << 23;
+    uint32_t bits;
+    memcpy(&bits, &kd, sizeof bits);
+    bits = (bits << 23) + (UINT32_C(127) << 23);
     float scale;
     memcpy(&scale, &bits, sizeof scale);
     float e = p * scale;
     float t = (1.0f - e) / (1.0f + e);
-    return x < 0 ? -t : t;
+    return copysignf(t, x);
 }
 
 #define REAL float
@@ -141,24 +190,6 @@ static void put(void *buf, int precision, int64_t i, double v)
         ((double *)buf)[i] = v;
 }
 
-static void layout_make(struct layout *L, int64_t ni, int64_t n0, int64_t nb, int d)
-{
-    L->ni = ni;
-    L->n0 = n0;
-    L->nb = nb;
-    L->nv = ni + n0 + nb;
-    int64_t r = L->nv;
-    for (int k = 0; k < d; k++) {
-        L->f[k] = r;
-        r += (k == d - 1) ? ni + n0 : ni;
-    }
-    for (int k = 0; k < d; k++) {
-        L->s[k] = r;
-        r += ni;
-    }
-    L->rows = r;
-}
-
 int64_t wb_pinn_param_count(int d, int width, int depth)
 {
     int64_t w = width;
@@ -177,7 +208,8 @@ static void *carve(char *base, size_t *cursor, int64_t n, size_t size)
 static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const struct wb_pinn_model *m)
 {
     size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
-    int d = m->d, w = m->width;
+    int d = m->d;
+    int64_t ld = ws->ld;
     int64_t ni = m->cap.interior, n0 = m->cap.initial, nb = m->cap.boundary;
     int64_t nv = ni + n0 + nb, rows = ws->rows_cap;
     ws->x = carve(base, cursor, nv * d, rs);
@@ -186,13 +218,13 @@ static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const st
     ws->r0 = carve(base, cursor, ni, rs);
     ws->u0 = carve(base, cursor, n0, rs);
     for (int l = 0; l < m->depth; l++) {
-        ws->a[l] = carve(base, cursor, rows * w, rs);
-        ws->z[l] = l > 0 ? carve(base, cursor, rows * w, rs) : NULL;
+        ws->a[l] = carve(base, cursor, rows * ld, rs);
+        ws->z[l] = l > 0 ? carve(base, cursor, rows * ld, rs) : NULL;
     }
-    ws->g = carve(base, cursor, rows * w, rs);
+    ws->g = carve(base, cursor, rows * ld, rs);
     ws->out = carve(base, cursor, rows, rs);
     ws->dout = carve(base, cursor, rows, rs);
-    ws->tmp = carve(base, cursor, (int64_t)WB_TMP_ROWS * w, rs);
+    ws->tmp = carve(base, cursor, (int64_t)WB_TMP_ROWS * ld, rs);
     ws->pts = carve(base, cursor, nv * d, sizeof(double));
     ws->gpts = carve(base, cursor, rows * d, sizeof(double));
     ws->gu = carve(base, cursor, rows * (1 + 2 * d), sizeof(double));
@@ -221,16 +253,12 @@ int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, in
     m->hard = hard;
     m->n_params = wb_pinn_param_count(d, width, depth);
     m->cap = *cap;
-    struct layout L;
-    layout_make(&L, cap->interior, hard ? 0 : cap->initial, hard ? 0 : cap->boundary, d);
-    int64_t rows_cap = L.rows > (int64_t)MIN_CHUNK * (1 + 2 * d) ? L.rows : (int64_t)MIN_CHUNK * (1 + 2 * d);
-    if (rows_cap * width > INT32_MAX)
-        return WB_FAIL(err, WB_ERR_USAGE, "pinn: %lld rows x width %d exceed the BLAS index range",
-                       (long long)rows_cap, width);
     struct wb_pinn_ws *ws = calloc(1, sizeof *ws);
     if (!ws)
         return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: out of memory for the workspace");
-    ws->rows_cap = rows_cap;
+    ws->tile = TILE_POINTS;
+    ws->ld = (width + WB_LANES - 1) / WB_LANES * WB_LANES;
+    ws->rows_cap = (int64_t)TILE_POINTS * (1 + 2 * d);
     m->ws = ws;
     size_t rs = precision == WB_FP32 ? sizeof(float) : sizeof(double);
     size_t bytes = 0;
@@ -305,7 +333,6 @@ int wb_pinn_model_set_points(struct wb_pinn_model *m, const double *interior,
         m->local.initial = m->local.boundary = 0;
         m->global.initial = m->global.boundary = 0;
     }
-    layout_make(&ws->train, m->local.interior, m->local.initial, m->local.boundary, d);
     int64_t v = 0;
     const double *src[3] = {interior, initial, boundary};
     const int64_t n[3] = {m->local.interior, m->local.initial, m->local.boundary};
@@ -378,24 +405,19 @@ static void forward(struct wb_pinn_model *m, const struct layout *L, const void 
 void wb_pinn_loss(struct wb_pinn_model *m, double terms[WB_PINN_NTERMS])
 {
     static const double none[WB_PINN_NTERMS] = {0, 0, 0, 0};
-    forward(m, &m->ws->train, m->ws->x);
     if (m->precision == WB_FP32)
-        loss_f32(m, terms, NULL, none);
+        loss_grad_f32(m, terms, false, none);
     else
-        loss_f64(m, terms, NULL, none);
+        loss_grad_f64(m, terms, false, none);
 }
 
 void wb_pinn_loss_grad(struct wb_pinn_model *m, double terms[WB_PINN_NTERMS],
                        const double weights[WB_PINN_NTERMS])
 {
-    forward(m, &m->ws->train, m->ws->x);
-    if (m->precision == WB_FP32) {
-        loss_f32(m, terms, m->ws->dout, weights);
-        backward_f32(m);
-    } else {
-        loss_f64(m, terms, m->ws->dout, weights);
-        backward_f64(m);
-    }
+    if (m->precision == WB_FP32)
+        loss_grad_f32(m, terms, true, weights);
+    else
+        loss_grad_f64(m, terms, true, weights);
     for (int i = 0; i < WB_PINN_NTERMS; i++)
         put(m->grads, m->precision, m->n_params + i, terms[i]);
 }
@@ -453,7 +475,7 @@ void wb_pinn_predict(struct wb_pinn_model *m, double *u, const double *pts, int6
 void wb_pinn_predict_taylor(struct wb_pinn_model *m, double *out, const double *pts, int64_t n)
 {
     int nc = 1 + 2 * m->d;
-    int64_t chunk = m->ws->rows_cap / nc;
+    int64_t chunk = m->ws->tile;
     for (int64_t p = 0; p < n; p += chunk)
         predict_chunk(m, out + p * nc, pts + p * m->d, n - p < chunk ? n - p : chunk, true);
 }
