@@ -1,0 +1,63 @@
+#!/bin/sh
+# PINN training on 1, 2 and 4 ranks: the fp64 loss trajectory does not depend on the rank
+# count (relative difference below 1e-10 over 50 iterations), a checkpointed and resumed
+# run follows the uninterrupted trajectory exactly, a NaN stops every rank with exit 1
+# and keeps the last checkpoint, and the results file holds every PINN table.
+. "$WB_SRCDIR/tests/lib/common.sh"
+check="/usr/bin/python3 $WB_SRCDIR/tests/mpi/check_pinn.py"
+small="--suite pinn --width 16 --depth 2 --interior-points 512 --initial-points 64 --boundary-points 64 --log-every 1 --eval-grid 16 --quiet"
+
+for problem in wave1d wave2d; do
+    for np in 1 2 4; do
+        # shellcheck disable=SC2086
+        wb_mpi "$np" $small --problem $problem --pinn-iters 50 --output-dir "$scratch" \
+            --output "$problem-np$np.h5" || fail "$problem np $np: exit $?"
+    done
+    $check same "$scratch/$problem-np1.h5" "$scratch/$problem-np2.h5" "$scratch/$problem-np4.h5" ||
+        fail "$problem: trajectory depends on the rank count"
+    $check structure "$scratch/$problem-np2.h5" 2 || fail "$problem: results file incomplete"
+done
+
+# Hard constraints and resampling run too, and stay rank-count independent.
+for np in 1 2; do
+    # shellcheck disable=SC2086
+    wb_mpi "$np" $small --hard-constraints --resample-every 10 --pinn-iters 30 --output-dir "$scratch" \
+        --output "hard-np$np.h5" || fail "hard np $np: exit $?"
+done
+$check same "$scratch/hard-np1.h5" "$scratch/hard-np2.h5" || fail "hard constraints: trajectory depends on ranks"
+
+# Checkpoint at iteration 20 and resume to 40 equals 40 iterations in one go.
+# shellcheck disable=SC2086
+wb_mpi 2 $small --pinn-iters 40 --output-dir "$scratch" --output whole.h5 || fail "whole run: exit $?"
+# shellcheck disable=SC2086
+wb_mpi 2 $small --pinn-iters 20 --output-dir "$scratch" --output first.h5 || fail "first half: exit $?"
+[ -f "$scratch/first.ckpt.h5" ] || fail "no checkpoint beside first.h5"
+# shellcheck disable=SC2086
+wb_mpi 2 $small --pinn-iters 40 --resume "$scratch/first.ckpt.h5" --output-dir "$scratch" \
+    --output second.h5 || fail "resumed half: exit $?"
+$check resumed "$scratch/whole.h5" "$scratch/first.h5" "$scratch/second.h5" ||
+    fail "resumed trajectory differs from the uninterrupted one"
+
+# Resuming a different network is a usage error.
+# shellcheck disable=SC2086
+wb_mpi 2 $small --width 8 --pinn-iters 40 --resume "$scratch/first.ckpt.h5" --output-dir "$scratch" \
+    --output other.h5 2> "$scratch/err.txt"
+[ $? -eq 2 ] && grep -q "width" "$scratch/err.txt" || fail "resuming another network: not a clear exit 2"
+
+# NaN on rank 1 at iteration 15, checkpoints every 10: every rank exits 1, the checkpoint
+# of iteration 10 stays, and no results file appears.
+cp "$scratch/first.ckpt.h5" /dev/null
+timeout -k 5 120 "$MPIRUN" -q -np 4 --oversubscribe sh -c \
+    "\"$WAVEBENCH\" $small --pinn-iters 40 --checkpoint-every 10 --debug-corrupt-rank 1 --debug-nan-iteration 15 --output-dir $scratch --output nan.h5; echo \$? > $scratch/nan.\$OMPI_COMM_WORLD_RANK" \
+    2> "$scratch/nan.err"
+for r in 0 1 2 3; do
+    [ "$(cat "$scratch/nan.$r" 2>/dev/null)" = 1 ] || fail "NaN run: rank $r exited '$(cat "$scratch/nan.$r" 2>/dev/null)', not 1"
+done
+[ "$(grep -c . "$scratch/nan.err")" -eq 1 ] && grep -q "not finite at iteration 15" "$scratch/nan.err" ||
+    fail "NaN run: not one clear error line: $(cat "$scratch/nan.err")"
+[ -f "$scratch/nan.h5" ] && fail "NaN run left a results file"
+/usr/bin/python3 -c "
+import h5py, sys
+f = h5py.File('$scratch/nan.ckpt.h5', 'r')
+sys.exit(0 if f.attrs['iteration'] == 10 else 1)" || fail "NaN run: checkpoint of iteration 10 not intact"
+finish
