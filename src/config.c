@@ -145,6 +145,8 @@ static const struct key keys[] = {
      "hard-constraints", 0, "false", "impose IC and BC exactly by an output transform", 0},
     {"pinn", "seed", KEY_INT, OFF(pinn.seed), 0, BIG, NULL, "seed", 0, "1234",
      "seed of points and initial weights", 0},
+    {"pinn", "threads", KEY_INT, OFF(pinn.threads), 1, 1024, NULL, "threads", 0, "auto",
+     "BLAS threads per rank (auto: the node's cores / its ranks)", KEY_AUTO_OK},
     {"pinn", "resample_every", KEY_INT, OFF(pinn.resample_every), 0, 1e9, NULL,
      "resample-every", 0, "0", "draw new points every K iterations (0: never)", 0},
     {"pinn", "log_every", KEY_INT, OFF(pinn.log_every), 1, 1e9, NULL, "log-every", 0, "50",

@@ -393,7 +393,7 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
 
 #ifdef WB_HAVE_OPENBLAS
     /* Ranks on one node share its cores: more BLAS threads than that only contend. */
-    int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN) / w->node_size;
+    int cpus = pc->threads ? (int)pc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN) / w->node_size;
     openblas_set_num_threads(cpus > 1 ? cpus : 1);
 #endif
     wb_pinn_model_create(&m, pc->problem, pc->precision, (int)pc->width, (int)pc->depth,
