@@ -150,6 +150,11 @@ echo "# command: ${cmd[*]}"
 child=
 forward_term() {
     note "SIGTERM received, passing it on to the ranks"
+    # srun ends the whole step when it gets SIGTERM itself; signalling the
+    # job's steps instead gives every rank the SIGTERM and time to checkpoint.
+    if [ "$launcher" = srun ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then
+        return
+    fi
     [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
 }
 trap forward_term TERM
