@@ -9,7 +9,7 @@
 # own slurm.conf (SLURM_CONF), spool, state, logs and free loopback ports, so
 # it can run beside a system Slurm or another test's. Needs root (slurmd runs
 # jobs as their owner) and Debian's slurm-wlm, munge and libpmix-dev
-# (scripts/install-deploy-deps.sh). Exit codes: 0 ok; 1 failed to start
+# (scripts/install-deps.sh test). Exit codes: 0 ok; 1 failed to start
 # (DIR/*.log say why; what was started is stopped again); 77 cannot run here
 # (not root, or Slurm/munge not installed).
 set -u
@@ -81,7 +81,7 @@ do_start() {
     fi
     for prog in munged slurmctld slurmd sbatch srun sinfo scancel; do
         if ! command -v "$prog" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$prog" ]; then
-            log "$prog not found (install slurm-wlm and munge: scripts/install-deploy-deps.sh)"
+            log "$prog not found (install slurm-wlm and munge: scripts/install-deps.sh test)"
             return 77
         fi
     done

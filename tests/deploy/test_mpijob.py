@@ -19,7 +19,7 @@ Three layers, each as the cluster would apply it:
 The shipped file must pass; each deliberately broken copy must be rejected,
 for the reason it was broken.
 
-Needs python3-yaml and python3-jsonschema (scripts/install-deploy-deps.sh).
+Needs python3-yaml and python3-jsonschema (scripts/install-deps.sh test).
 """
 import copy
 import os
@@ -31,7 +31,7 @@ try:
     import yaml
 except ImportError as e:
     print(f"FAIL: {e}: install python3-yaml and python3-jsonschema "
-          "(scripts/install-deploy-deps.sh)")
+          "(scripts/install-deps.sh test)")
     sys.exit(1)
 
 SRCDIR = os.environ.get("WB_SRCDIR",
