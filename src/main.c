@@ -6,6 +6,9 @@
 
 #include "config.h"
 #include "wavebench/collectives.h"
+#ifdef WB_HAVE_CUDA
+#include "wavebench/gpu.h"
+#endif
 #include "wavebench/config.h"
 #include "wavebench/h5.h"
 #include "wavebench/signals.h"
@@ -152,6 +155,13 @@ int main(int argc, char **argv)
         if (cfg.suites & WB_SUITE_PINN)
             wb_pinn_validate(&w, &cfg, &err);
     }
+#ifdef WB_HAVE_CUDA
+    /* A device must be visible on every rank before any work is asked of one. */
+    struct wb_gpu gpu;
+    if (wb_world_agree(&w, &err) == WB_OK && action == WB_ACTION_RUN &&
+        cfg.backend == WB_BACKEND_CUDA)
+        wb_gpu_select(&gpu, &w, &err);
+#endif
     int status = wb_world_agree(&w, &err);
     if (status != WB_OK) {
         if (w.rank == 0)
