@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "wavebench/world.h"
 
+#include "wavebench/signals.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,20 +106,23 @@ int wb_world_agree(const struct wb_world *w, struct wb_error *err)
     char msg[WB_ERR_MSG_LEN];
     memcpy(msg, err->msg, sizeof msg);
     MPI_Bcast(msg, WB_ERR_MSG_LEN, MPI_CHAR, worst.rank, w->comm);
-    if (w->rank != worst.rank) {
-        err->status = worst.status;
-        if (worst.status == WB_ERR_USAGE || w->size == 1)
-            memcpy(err->msg, msg, sizeof msg);
-        else
-            snprintf(err->msg, sizeof err->msg, "rank %d: %.480s", worst.rank, msg);
-        err->file = NULL;
-        err->line = 0;
-    } else if (worst.status != WB_ERR_USAGE && w->size > 1) {
-        char tmp[WB_ERR_MSG_LEN];
-        snprintf(tmp, sizeof tmp, "rank %d: %.480s", worst.rank, msg);
-        memcpy(err->msg, tmp, sizeof tmp);
-    }
+    err->status = worst.status;
+    err->file = w->rank == worst.rank ? err->file : NULL;
+    err->line = w->rank == worst.rank ? err->line : 0;
+    /* Usage errors read the same from any rank; others say where they happened, once. */
+    if (worst.status == WB_ERR_USAGE || w->size == 1 || strncmp(msg, "rank ", 5) == 0)
+        memcpy(err->msg, msg, sizeof msg);
+    else
+        snprintf(err->msg, sizeof err->msg, "rank %d: %.480s", worst.rank, msg);
     return worst.status;
+}
+
+int wb_world_stop_requested(const struct wb_world *w)
+{
+    int mine = wb_signal_stop_requested(), any = 0;
+    if (MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, w->comm) != MPI_SUCCESS)
+        return 1; /* a failing communicator is no place to go on */
+    return any;
 }
 
 void wb_world_finalize(struct wb_world *w)

@@ -29,6 +29,10 @@ int wb_world_init(struct wb_world *w, int *argc, char ***argv, struct wb_error *
  * worst status and the message of the lowest rank that had it. Returns that status. */
 int wb_world_agree(const struct wb_world *w, struct wb_error *err);
 
+/* Collective: whether any rank was asked to stop (SIGTERM/SIGINT). Suites call it at
+ * safe points; all ranks get the same answer. */
+int wb_world_stop_requested(const struct wb_world *w);
+
 /* Frees what init allocated and finalises MPI. */
 void wb_world_finalize(struct wb_world *w);
 

@@ -443,6 +443,11 @@ static int sweep_one(const struct wb_world *w, const struct wb_config *cfg, int 
             c->mop = mpi_op(op);
             c->tsize = wb_dtype_size(d);
             for (int64_t size = cc->min_bytes; size <= cc->max_bytes; size *= cc->factor) {
+                if (wb_world_stop_requested(w))
+                    return WB_FAIL(err, WB_ERR_INTERRUPTED,
+                                   "collectives: stop requested (signal) during %s; results so "
+                                   "far written, marked incomplete",
+                                   wb_coll_name(coll));
                 wb_coll_counts(&c->cnt, coll, (size_t)size, c->tsize, c->n);
                 if (c->cnt.count == 0 || c->cnt.count > (size_t)INT32_MAX)
                     continue;

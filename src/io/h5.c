@@ -8,6 +8,7 @@
 #include <hdf5.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define FORMAT_NAME "wavebench-results"
@@ -17,7 +18,8 @@
 #define H5_TRY(err, expr)                                                                   \
     do {                                                                                    \
         if ((expr) < 0) {                                                                   \
-            WB_FAIL((err), WB_ERR_RUNTIME, "HDF5: %s failed", #expr);                       \
+            WB_FAIL((err), WB_ERR_RUNTIME, "cannot write the results file (disk full?): %s", \
+                    #expr);                                                                 \
             goto done;                                                                      \
         }                                                                                   \
     } while (0)
@@ -71,12 +73,35 @@ static herr_t attr_int(hid_t loc, const char *name, long long v)
     return attr_num(loc, name, H5T_NATIVE_LLONG, &v);
 }
 
+/* The file being written, as every writing step needs it. */
+struct h5_out {
+    const struct wb_world *w;
+    hid_t dxpl;      /* collective transfer */
+    const char *tmp; /* the temporary name */
+};
+
+/* A failed data write cannot be undone in parallel HDF5: closing the file then fails
+ * too and leaves the library unable to shut down. The partial file is removed and the
+ * job ends with one line, the fallback DESIGN.md allows where ranks cannot agree. */
+static void abort_write(const struct h5_out *o, const char *name)
+{
+    if (o->w->rank == 0) {
+        fprintf(stderr, "wavebench: error: cannot write the results file (disk full?): "
+                        "writing '%s' into '%s' failed; nothing was left under the final name\n",
+                name, o->tmp);
+        unlink(o->tmp);
+    }
+    MPI_Barrier(o->w->comm);
+    MPI_Abort(o->w->comm, WB_ERR_RUNTIME);
+}
+
 /* Collective: creates dataset name of shape dims[ndims]; `mine` (dims rank0 .. ) is what
  * this rank writes: a hyperslab starting at `start` of extent `count`, or nothing when
  * count is NULL. */
-static herr_t write_dataset(hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
-                            int ndims, const hsize_t *dims, const hsize_t *start,
-                            const hsize_t *count, const void *data, hid_t dxpl, hid_t *out_id)
+static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
+                            hid_t file_type, hid_t mem_type, int ndims, const hsize_t *dims,
+                            const hsize_t *start, const hsize_t *count, const void *data,
+                            hid_t *out_id)
 {
     herr_t rc = -1;
     hid_t fspace = H5Screate_simple(ndims, dims, NULL), mspace = -1, dset = -1;
@@ -97,7 +122,11 @@ static herr_t write_dataset(hid_t loc, const char *name, hid_t file_type, hid_t 
         if (mspace < 0 || H5Sselect_none(mspace) < 0 || H5Sselect_none(fspace) < 0)
             goto done;
     }
-    rc = H5Dwrite(dset, mem_type, mspace, fspace, dxpl, data);
+    rc = H5Dwrite(dset, mem_type, mspace, fspace, o->dxpl, data);
+    /* A write can fail on the rank that did the I/O alone (a full disk). */
+    int ok = rc >= 0, all_ok = 0;
+    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) != MPI_SUCCESS || !all_ok)
+        abort_write(o, name);
 done:
     if (mspace >= 0)
         H5Sclose(mspace);
@@ -110,18 +139,19 @@ done:
 }
 
 /* A 1-D dataset every rank holds identically: rank 0 writes it. */
-static herr_t write_shared_1d(const struct wb_world *w, hid_t loc, const char *name,
+static herr_t write_shared_1d(const struct h5_out *o, hid_t loc, const char *name,
                               hid_t file_type, hid_t mem_type, size_t n, const void *data,
-                              hid_t dxpl, hid_t *out_id)
+                              hid_t *out_id)
 {
     hsize_t dims = n, start = 0;
-    return write_dataset(loc, name, file_type, mem_type, 1, &dims, &start,
-                         w->rank == 0 ? &dims : NULL, data, dxpl, out_id);
+    return write_dataset(o, loc, name, file_type, mem_type, 1, &dims, &start,
+                         o->w->rank == 0 ? &dims : NULL, data, out_id);
 }
 
-static int write_table(const struct wb_world *w, hid_t file, const struct wb_table *t,
-                       hid_t dxpl, struct wb_error *err)
+static int write_table(const struct h5_out *o, hid_t file, const struct wb_table *t,
+                       struct wb_error *err)
 {
+    const struct wb_world *w = o->w;
     hid_t lcpl = -1, group = -1, str = -1, dset = -1;
     char list[WB_TABLE_MAX_COLS * (WB_NAME_LEN + 1)] = "";
     H5_TRY(err, lcpl = H5Pcreate(H5P_LINK_CREATE));
@@ -149,8 +179,7 @@ static int write_table(const struct wb_world *w, hid_t file, const struct wb_tab
         const struct wb_column *c = &t->cols[i];
         hid_t type = c->type == WB_COL_I64 ? H5T_NATIVE_INT64
                      : c->type == WB_COL_F64 ? H5T_NATIVE_DOUBLE : str;
-        H5_TRY(err, write_shared_1d(w, group, c->name, type, type, t->nrows, c->data.f64, dxpl,
-                                    &dset));
+        H5_TRY(err, write_shared_1d(o, group, c->name, type, type, t->nrows, c->data.f64, &dset));
         H5_TRY(err, attr_text(dset, "unit", c->unit));
         H5_TRY(err, attr_text(dset, "head", c->head));
         H5_TRY(err, attr_text(dset, "group", c->group));
@@ -164,8 +193,8 @@ static int write_table(const struct wb_world *w, hid_t file, const struct wb_tab
         const struct wb_raw *r = &t->raw[i];
         hsize_t dims[3] = {(hsize_t)w->size, t->nrows, r->nreps};
         hsize_t start[3] = {(hsize_t)w->rank, 0, 0}, count[3] = {1, t->nrows, r->nreps};
-        H5_TRY(err, write_dataset(group, r->name, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE, 3, dims,
-                                  start, count, r->data, dxpl, &dset));
+        H5_TRY(err, write_dataset(o, group, r->name, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE, 3, dims,
+                                  start, count, r->data, &dset));
         H5_TRY(err, attr_text(dset, "unit", r->unit));
         H5_TRY(err, attr_text(dset, "dims", "rank,row,repetition"));
         H5Dclose(dset);
@@ -183,17 +212,18 @@ done:
     return err->status;
 }
 
-static int write_system(const struct wb_world *w, hid_t file, hid_t dxpl, struct wb_error *err)
+static int write_system(const struct h5_out *o, hid_t file, struct wb_error *err)
 {
+    const struct wb_world *w = o->w;
     hid_t group = -1, str = -1;
     H5_TRY(err, group = H5Gcreate2(file, "system", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     H5_TRY(err, str = string_type(WB_HOST_LEN));
-    H5_TRY(err, write_shared_1d(w, group, "hostnames", str, str, (size_t)w->size, w->hostnames,
-                                dxpl, NULL));
-    H5_TRY(err, write_shared_1d(w, group, "locality_of_rank", H5T_NATIVE_INT, H5T_NATIVE_INT,
-                                (size_t)w->size, w->locality_of, dxpl, NULL));
-    H5_TRY(err, write_shared_1d(w, group, "ranks_per_locality", H5T_NATIVE_INT, H5T_NATIVE_INT,
-                                (size_t)w->n_localities, w->ranks_per_locality, dxpl, NULL));
+    H5_TRY(err, write_shared_1d(o, group, "hostnames", str, str, (size_t)w->size, w->hostnames,
+                                NULL));
+    H5_TRY(err, write_shared_1d(o, group, "locality_of_rank", H5T_NATIVE_INT, H5T_NATIVE_INT,
+                                (size_t)w->size, w->locality_of, NULL));
+    H5_TRY(err, write_shared_1d(o, group, "ranks_per_locality", H5T_NATIVE_INT, H5T_NATIVE_INT,
+                                (size_t)w->n_localities, w->ranks_per_locality, NULL));
 done:
     if (str >= 0)
         H5Tclose(str);
@@ -247,6 +277,40 @@ done:
     return err->status;
 }
 
+/* Bytes the file will need, with room for HDF5's own structures. */
+static double estimate_bytes(const struct wb_world *w, const struct wb_results *res)
+{
+    double bytes = 256.0 * 1024;
+    for (size_t i = 0; i < res->ntables; i++) {
+        const struct wb_table *t = res->tables[i];
+        bytes += 16.0 * 1024 + (double)t->ncols * (4096.0 + 32.0 * (double)t->nrows);
+        for (size_t r = 0; r < t->nraw; r++)
+            bytes += 4096.0 + 8.0 * (double)w->size * (double)t->nrows * (double)t->raw[r].nreps;
+    }
+    return bytes;
+}
+
+/* A full disk is found before writing: MPI-IO's own failure paths are noisy, and a
+ * failed close leaves HDF5 unable to shut down cleanly. */
+static int check_space(const struct wb_world *w, const struct wb_results *res,
+                       const char *final_path, struct wb_error *err)
+{
+    if (w->rank == 0) {
+        char dir[WB_PATH_LEN + 64];
+        snprintf(dir, sizeof dir, "%s", final_path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        struct statvfs fs;
+        double need = estimate_bytes(w, res);
+        if (statvfs(slash ? dir : ".", &fs) == 0 && (double)fs.f_bavail * (double)fs.f_frsize < need)
+            WB_FAIL(err, WB_ERR_RUNTIME,
+                    "cannot write results file '%s': %.0f KiB free, about %.0f KiB needed (disk full?)",
+                    final_path, (double)fs.f_bavail * (double)fs.f_frsize / 1024, need / 1024);
+    }
+    return wb_world_agree(w, err);
+}
+
 int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
                         const struct wb_run_info *run, const struct wb_sysinfo *si,
                         const struct wb_results *res, const char *final_path,
@@ -255,6 +319,8 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
     char tmp[WB_PATH_LEN + 16];
     snprintf(tmp, sizeof tmp, "%s.partial", final_path);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported as one line, not a stack */
+    if (check_space(w, res, final_path, err) != WB_OK)
+        return err->status;
 
     hid_t fapl = -1, file = -1, dxpl = -1;
     H5_TRY(err, fapl = H5Pcreate(H5P_FILE_ACCESS));
@@ -266,14 +332,21 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
         WB_FAIL(err, WB_ERR_RUNTIME, "cannot create results file '%s'", tmp);
         goto done;
     }
-    if (write_root(w, cfg, run, si, file, err) != WB_OK || write_system(w, file, dxpl, err) != WB_OK)
+    struct h5_out out = {w, dxpl, tmp};
+    if (write_root(w, cfg, run, si, file, err) != WB_OK || write_system(&out, file, err) != WB_OK)
         goto done;
     for (size_t i = 0; i < res->ntables; i++)
-        if (write_table(w, file, res->tables[i], dxpl, err) != WB_OK)
+        if (write_table(&out, file, res->tables[i], err) != WB_OK)
             goto done;
 done:
-    if (file >= 0 && H5Fclose(file) < 0)
-        WB_FAIL(err, WB_ERR_RUNTIME, "cannot complete results file '%s' (disk full?)", tmp);
+    if (file >= 0) {
+        /* Collective buffering defers the writes to the close: it can fail there too. */
+        int ok = H5Fclose(file) >= 0, all_ok = 0;
+        if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm) != MPI_SUCCESS || !all_ok) {
+            struct h5_out out = {w, dxpl, tmp};
+            abort_write(&out, "the file's last data");
+        }
+    }
     if (dxpl >= 0)
         H5Pclose(dxpl);
     if (fapl >= 0)
@@ -352,14 +425,31 @@ static herr_t attr_visit(hid_t loc, const char *name, const H5A_info_t *info, vo
     return read_attr_into(walk->t, loc, name, walk->big_text) < 0 ? -1 : 0;
 }
 
+/* Reads a text attribute whole into out (a column list is longer than a table
+ * attribute's text), truncated only to size. */
 static int read_text_attr(hid_t loc, const char *name, char *out, size_t size)
 {
-    struct wb_table tmp;
-    wb_table_init(&tmp, "", "");
-    if (read_attr_into(&tmp, loc, name, NULL) != 0 || !tmp.nattrs || !tmp.attrs[0].is_text)
+    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+    if (attr < 0)
         return -1;
-    snprintf(out, size, "%s", tmp.attrs[0].text);
-    return 0;
+    hid_t type = H5Aget_type(attr);
+    int rc = -1;
+    if (type >= 0 && H5Tget_class(type) == H5T_STRING) {
+        size_t len = H5Tget_size(type);
+        char *buf = calloc(1, len + 1);
+        hid_t mem = string_type(len);
+        if (buf && mem >= 0 && H5Aread(attr, mem, buf) >= 0) {
+            snprintf(out, size, "%s", buf);
+            rc = 0;
+        }
+        if (mem >= 0)
+            H5Tclose(mem);
+        free(buf);
+    }
+    if (type >= 0)
+        H5Tclose(type);
+    H5Aclose(attr);
+    return rc;
 }
 
 static long long read_int_attr(hid_t loc, const char *name, long long fallback)

@@ -14,7 +14,6 @@
 #include "wavebench/checkpoint.h"
 #include "wavebench/pinn.h"
 #include "wavebench/progress.h"
-#include "wavebench/signals.h"
 #ifdef WB_HAVE_OPENBLAS
 #include <cblas.h>
 #endif
@@ -354,8 +353,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
         if (pc->checkpoint_every && next % pc->checkpoint_every == 0 && next < pc->iters &&
             (status = checkpoint(w, cfg, m, opt, next, err)) != WB_OK)
             break;
-        int stop = wb_signal_stop_requested(), any_stop = 0;
-        MPI_Allreduce(&stop, &any_stop, 1, MPI_INT, MPI_MAX, w->comm);
+        int any_stop = wb_world_stop_requested(w);
         double t3 = MPI_Wtime();
         times[T_COMPUTE][f->done - 1] = t1 - t0;
         times[T_ALLREDUCE][f->done - 1] = t2 - t1;
