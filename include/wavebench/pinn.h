@@ -25,7 +25,8 @@
  *   gradient and the global loss terms.
  * - fp32 and fp64 (enum wb_precision): an fp32 model keeps parameters,
  *   gradients, activations and Adam state in float.
- * - Nothing allocates after wb_pinn_model_create / wb_pinn_adam_create.
+ * - Nothing allocates after wb_pinn_model_create / wb_pinn_model_set_threads /
+ *   wb_pinn_adam_create.
  *
  * Loss (global means; a rank contributes sum over its points / global count):
  *   terms[WB_PINN_PDE] = mean over interior of r^2,  r = u_tt - c^2 laplacian(u)
@@ -154,6 +155,19 @@ int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, in
 
 /* Releases what wb_pinn_model_create allocated; safe on a zeroed or freed model. */
 void wb_pinn_model_free(struct wb_pinn_model *m);
+
+/* Computes wb_pinn_loss and wb_pinn_loss_grad on threads threads: this one
+ * and threads - 1 workers started here, each with its own workspace and
+ * gradient accumulator, over a contiguous run of the tiles of points; the
+ * threads' sums are added in thread order, so results are the same every run
+ * and differ between thread counts only by rounding. The default is 1 (no
+ * workers). The workers call the BLAS at the same time: use a thread-safe
+ * BLAS and keep its own threading off (OpenBLAS: openblas_set_num_threads(1)).
+ * Allocates: call it after wb_pinn_model_create, not per iteration. Returns
+ * WB_OK, or WB_ERR_USAGE (threads outside 1..256) or WB_ERR_RUNTIME
+ * (allocation, thread start) with a message in err; on failure the model
+ * keeps working on one thread. */
+int wb_pinn_model_set_threads(struct wb_pinn_model *m, int threads, struct wb_error *err);
 
 /* Glorot-normal weights and zero biases from seed (header comment). */
 void wb_pinn_model_init(struct wb_pinn_model *m, uint64_t seed);

@@ -4,25 +4,33 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Points per tile: the activations of all layers of a tile of interior
- * points (9 matrices of 64 x 5 rows x width 64 in fp64 for depth 4) stay in a
- * 2 MiB L2 cache between the forward and the backward pass. */
-#define TILE_POINTS 64
+/* Rows per tile of the loss and gradient: at most WB_SMALL_MNK / width^2, so
+ * that every GEMM of a tile (rows x width x width) stays within OpenBLAS's
+ * small-matrix limit (M N K <= 1e6 in 0.3.21's SkylakeX kernels): those run
+ * unpacked, near peak, where the packed path reaches 50-60% of it at these
+ * sizes (measured: fp32 190 vs 115 GFLOP/s, fp64 95 vs 50, one core).
+ * Width 64 gives 244 rows, 48 points of wave1d (5 channels) or 34 of wave2d
+ * (7); the activations of a tile stay in L2. Points per tile are kept within
+ * [MIN_TILE, MAX_TILE] for other widths. */
+#define WB_SMALL_MNK 1000000
+#define MIN_TILE 16
+#define MAX_TILE 128
 #define ALIGN 64
 #define MAX_DEPTH 64
+#define MAX_THREADS 256
 #define PI 3.14159265358979323846
 
-/* Row scratch of the kernels, in rows of ld: slots 0..11 for the tanh
- * passes, then layer 0's transposed weights and their gradient, a bias and
- * a bias gradient. */
-#define WB_TMP_W0T 12
-#define WB_TMP_DW0T (WB_TMP_W0T + WB_PINN_MAX_DIM)
-#define WB_TMP_BIAS (WB_TMP_DW0T + WB_PINN_MAX_DIM)
-#define WB_TMP_DB (WB_TMP_BIAS + 1)
-#define WB_TMP_ROWS (WB_TMP_DB + 1)
+/* Row scratch of a slot, in rows of ld: slots 0..3 for the tanh passes, then
+ * layer 0's dz_k (WB_PINN_MAX_DIM rows), then layer 0's transposed weight
+ * gradient, a bias gradient and an output-weight gradient. */
+#define WB_TMP_DW0T (4 + WB_PINN_MAX_DIM)
+#define WB_TMP_DB (WB_TMP_DW0T + WB_PINN_MAX_DIM)
+#define WB_TMP_DW (WB_TMP_DB + 1)
+#define WB_TMP_ROWS (WB_TMP_DW + 1)
 
 /* Rows are padded to a multiple of WB_LANES and the elementwise loops run in
  * blocks of WB_LANES: a constant trip count is what GCC's -O2 vectoriser
@@ -47,25 +55,63 @@ struct layout {
     int64_t rows;
 };
 
-struct wb_pinn_ws {
-    int64_t tile;        /* points per tile of the loss and gradient */
-    int64_t ld;          /* row length of the matrices below: width padded to WB_LANES */
-    int64_t rows_cap;    /* rows every matrix below has room for: one tile of interior points */
-    void *x;             /* [nv_cap][d] training inputs: interior, initial, boundary */
-    void *xp;            /* [rows_cap][d] inputs of a predict chunk */
-    void *coef;          /* [ni_cap][1+2d] residual r = r0 + sum_c coef[c] * N_c */
-    void *r0;            /* [ni_cap] */
-    void *u0;            /* [n0_cap] initial condition at the initial points */
+/* What one thread works in: a tile's activations, scratch, its own gradient
+ * accumulator and loss sums, and its run of tiles in the current call. */
+struct slot {
     void *a[MAX_DEPTH];  /* depth x [rows_cap][ld] activations */
     void *z[MAX_DEPTH];  /* depth x [rows_cap][ld] pre-activations, then their gradient; z[0] unused */
     void *g;             /* [rows_cap][ld] gradient w.r.t. the activations */
     void *out;           /* [rows_cap] network output N per row */
     void *dout;          /* [rows_cap] gradient w.r.t. out */
     void *tmp;           /* [WB_TMP_ROWS][ld] row scratch */
+    void *grad;          /* [n_params] gradient accumulator; slot 0's is m->grads */
+    double sum[WB_PINN_NTERMS];
+    int64_t tile0, tile1;
+};
+
+/* Worker threads 1..n-1 of a model (the caller is thread 0); they sleep on
+ * go between calls and run job(m, t) once per generation. */
+struct pool {
+    pthread_t th[MAX_THREADS];
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    unsigned long gen;
+    int pending;
+    bool stop;
+    void (*job)(struct wb_pinn_model *, int);
+    struct wb_pinn_model *m;
+};
+
+struct worker_arg {
+    struct pool *pool;
+    int t;
+};
+
+struct wb_pinn_ws {
+    int64_t tile;        /* points per tile of the loss and gradient */
+    int64_t ld;          /* row length of the matrices below: width padded to WB_LANES */
+    int64_t rows_cap;    /* rows every slot matrix has room for: one tile of interior points */
+    int nthreads;        /* slots in use (wb_pinn_model_set_threads) */
+    void *x;             /* [nv_cap][d] training inputs: interior, initial, boundary */
+    void *xp;            /* [rows_cap][d] inputs of a predict chunk */
+    void *coef;          /* [ni_cap][1+2d] residual r = r0 + sum_c coef[c] * N_c */
+    void *r0;            /* [ni_cap] */
+    void *u0;            /* [n0_cap] initial condition at the initial points */
+    void *w0t;           /* [d][ld] layer 0's weights transposed (prepare) */
+    void *bias;          /* [depth][ld] hidden biases, zero-padded */
+    void *wt;            /* [depth][width][ld] layer l >= 1's weights transposed */
+    void *wout;          /* [ld + 1] output weights, then the output bias */
     double *pts;         /* [nv_cap][d] sampled points before conversion */
     double *gpts;        /* [rows_cap][d] grid points of an evaluation chunk */
     double *gu;          /* [rows_cap][1 + 2d] predictions of an evaluation chunk */
-    void *base;          /* the one allocation all of the above live in */
+    bool job_grad;       /* arguments of the current threaded call */
+    double job_scale[WB_PINN_NTERMS];
+    struct slot slot[MAX_THREADS];
+    struct pool pool;
+    struct worker_arg warg[MAX_THREADS];
+    void *base;          /* the one allocation of params, grads, shared buffers and slot 0 */
+    void *extra;         /* slots 1..nthreads-1 */
 };
 
 static void layout_make(struct layout *L, int64_t ni, int64_t n0, int64_t nb, int d)
@@ -152,28 +198,125 @@ static inline float fast_tanhf(float x)
     return copysignf(t, x);
 }
 
+/* Splits this call's tiles into nthreads contiguous runs of about equal
+ * rows (a tile's work is proportional to its rows: interior points have
+ * 1 + 2d, initial points 2, boundary points 1), slot t taking run t. The
+ * split depends only on the points and the thread count. Returns nthreads. */
+static int plan_tiles(struct wb_pinn_model *m)
+{
+    struct wb_pinn_ws *ws = m->ws;
+    int n = ws->nthreads, nc = 1 + 2 * m->d;
+    int64_t ni = m->local.interior, n0 = m->local.initial, nv = ni + n0 + m->local.boundary;
+    int64_t ntiles = (nv + ws->tile - 1) / ws->tile;
+    int64_t total = ni * nc + n0 * 2 + m->local.boundary, cum = 0;
+    int t = 0;
+    ws->slot[0].tile0 = 0;
+    for (int64_t i = 0; i < ntiles && n > 1; i++) {
+        int64_t p0 = i * ws->tile, p1 = p0 + ws->tile < nv ? p0 + ws->tile : nv;
+        int64_t in = (p1 < ni ? p1 : ni) - (p0 < ni ? p0 : ni);
+        int64_t q0 = p0 < ni ? ni : p0, q1 = p1 < ni + n0 ? p1 : ni + n0;
+        int64_t init = q1 > q0 ? q1 - q0 : 0;
+        int64_t rows = in * nc + init * 2 + (p1 - p0 - in - init);
+        int64_t owner = (2 * cum + rows) * n / (2 * total);
+        if (owner > n - 1)
+            owner = n - 1;
+        while (t < owner) {
+            ws->slot[t].tile1 = i;
+            ws->slot[++t].tile0 = i;
+        }
+        cum += rows;
+    }
+    ws->slot[t].tile1 = ntiles;
+    while (t < n - 1) {
+        ws->slot[++t].tile0 = ntiles;
+        ws->slot[t].tile1 = ntiles;
+    }
+    return n;
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker_arg *wa = arg;
+    struct pool *pl = wa->pool;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (!pl->stop && pl->gen == seen)
+            pthread_cond_wait(&pl->go, &pl->mu);
+        if (pl->stop)
+            break;
+        seen = pl->gen;
+        void (*job)(struct wb_pinn_model *, int) = pl->job;
+        struct wb_pinn_model *m = pl->m;
+        pthread_mutex_unlock(&pl->mu);
+        job(m, wa->t);
+        pthread_mutex_lock(&pl->mu);
+        if (--pl->pending == 0)
+            pthread_cond_signal(&pl->done);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+/* Runs job(m, t) for t = 0..n-1: t = 0 on the calling thread, the others on
+ * the workers; returns when all are done. */
+static void run_slots(struct wb_pinn_model *m, int n, void (*job)(struct wb_pinn_model *, int))
+{
+    struct pool *pl = &m->ws->pool;
+    if (n > 1) {
+        pthread_mutex_lock(&pl->mu);
+        pl->job = job;
+        pl->m = m;
+        pl->pending = n - 1;
+        pl->gen++;
+        pthread_cond_broadcast(&pl->go);
+        pthread_mutex_unlock(&pl->mu);
+    }
+    job(m, 0);
+    if (n > 1) {
+        pthread_mutex_lock(&pl->mu);
+        while (pl->pending > 0)
+            pthread_cond_wait(&pl->done, &pl->mu);
+        pthread_mutex_unlock(&pl->mu);
+    }
+}
+
+/* Stops and joins the workers, if any. */
+static void pool_stop(struct wb_pinn_ws *ws)
+{
+    struct pool *pl = &ws->pool;
+    if (pl->started == 0)
+        return;
+    pthread_mutex_lock(&pl->mu);
+    pl->stop = true;
+    pthread_cond_broadcast(&pl->go);
+    pthread_mutex_unlock(&pl->mu);
+    for (int t = 0; t < pl->started; t++)
+        pthread_join(pl->th[t], NULL);
+    pthread_cond_destroy(&pl->go);
+    pthread_cond_destroy(&pl->done);
+    pthread_mutex_destroy(&pl->mu);
+    memset(pl, 0, sizeof *pl);
+}
+
 #define REAL float
 #define FN(name) name##_f32
 #define GEMM cblas_sgemm
-#define GEMV cblas_sgemv
 #define TANH fast_tanhf
 #include "mlp_impl.h"
 #undef REAL
 #undef FN
 #undef GEMM
-#undef GEMV
 #undef TANH
 
 #define REAL double
 #define FN(name) name##_f64
 #define GEMM cblas_dgemm
-#define GEMV cblas_dgemv
 #define TANH fast_tanh
 #include "mlp_impl.h"
 #undef REAL
 #undef FN
 #undef GEMM
-#undef GEMV
 #undef TANH
 
 /* Element i of a buffer of the model's precision, as double. */
@@ -205,6 +348,21 @@ static void *carve(char *base, size_t *cursor, int64_t n, size_t size)
     return base ? base + at : NULL;
 }
 
+/* Carves a slot's buffers (not its gradient) out of base at *cursor. */
+static void slot_carve(struct slot *sl, char *base, size_t *cursor, const struct wb_pinn_model *m)
+{
+    size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
+    int64_t ld = m->ws->ld, rows = m->ws->rows_cap;
+    for (int l = 0; l < m->depth; l++) {
+        sl->a[l] = carve(base, cursor, rows * ld, rs);
+        sl->z[l] = l > 0 ? carve(base, cursor, rows * ld, rs) : NULL;
+    }
+    sl->g = carve(base, cursor, rows * ld, rs);
+    sl->out = carve(base, cursor, rows, rs);
+    sl->dout = carve(base, cursor, rows, rs);
+    sl->tmp = carve(base, cursor, (int64_t)WB_TMP_ROWS * ld, rs);
+}
+
 static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const struct wb_pinn_model *m)
 {
     size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
@@ -217,14 +375,11 @@ static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const st
     ws->coef = carve(base, cursor, ni * (1 + 2 * d), rs);
     ws->r0 = carve(base, cursor, ni, rs);
     ws->u0 = carve(base, cursor, n0, rs);
-    for (int l = 0; l < m->depth; l++) {
-        ws->a[l] = carve(base, cursor, rows * ld, rs);
-        ws->z[l] = l > 0 ? carve(base, cursor, rows * ld, rs) : NULL;
-    }
-    ws->g = carve(base, cursor, rows * ld, rs);
-    ws->out = carve(base, cursor, rows, rs);
-    ws->dout = carve(base, cursor, rows, rs);
-    ws->tmp = carve(base, cursor, (int64_t)WB_TMP_ROWS * ld, rs);
+    ws->w0t = carve(base, cursor, d * ld, rs);
+    ws->bias = carve(base, cursor, m->depth * ld, rs);
+    ws->wt = carve(base, cursor, (int64_t)m->depth * m->width * ld, rs);
+    ws->wout = carve(base, cursor, ld + 1, rs);
+    slot_carve(&ws->slot[0], base, cursor, m);
     ws->pts = carve(base, cursor, nv * d, sizeof(double));
     ws->gpts = carve(base, cursor, rows * d, sizeof(double));
     ws->gu = carve(base, cursor, rows * (1 + 2 * d), sizeof(double));
@@ -256,9 +411,11 @@ int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, in
     struct wb_pinn_ws *ws = calloc(1, sizeof *ws);
     if (!ws)
         return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: out of memory for the workspace");
-    ws->tile = TILE_POINTS;
+    int64_t tile = WB_SMALL_MNK / ((int64_t)width * width) / (1 + 2 * d);
+    ws->tile = tile < MIN_TILE ? MIN_TILE : tile > MAX_TILE ? MAX_TILE : tile;
     ws->ld = (width + WB_LANES - 1) / WB_LANES * WB_LANES;
-    ws->rows_cap = (int64_t)TILE_POINTS * (1 + 2 * d);
+    ws->rows_cap = ws->tile * (1 + 2 * d);
+    ws->nthreads = 1;
     m->ws = ws;
     size_t rs = precision == WB_FP32 ? sizeof(float) : sizeof(double);
     size_t bytes = 0;
@@ -278,13 +435,71 @@ int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, in
     m->params = carve(ws->base, &cursor, m->n_params, rs);
     m->grads = carve(ws->base, &cursor, m->n_params + WB_PINN_NTERMS, rs);
     ws_carve(ws, ws->base, &cursor, m);
+    ws->slot[0].grad = m->grads;
+    return WB_OK;
+}
+
+int wb_pinn_model_set_threads(struct wb_pinn_model *m, int threads, struct wb_error *err)
+{
+    struct wb_pinn_ws *ws = m->ws;
+    if (threads < 1 || threads > MAX_THREADS)
+        return WB_FAIL(err, WB_ERR_USAGE, "pinn: threads must be in 1..%d (got %d)", MAX_THREADS, threads);
+    if (threads == ws->nthreads)
+        return WB_OK;
+    pool_stop(ws);
+    free(ws->extra);
+    ws->extra = NULL;
+    ws->nthreads = 1;
+    if (threads == 1)
+        return WB_OK;
+    size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
+    size_t bytes = 0;
+    for (int t = 1; t < threads; t++) {
+        slot_carve(&ws->slot[t], NULL, &bytes, m);
+        carve(NULL, &bytes, m->n_params, rs);
+    }
+    ws->extra = aligned_alloc(ALIGN, bytes);
+    if (!ws->extra)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: out of memory (%.1f MiB for %d threads' workspaces)",
+                       (double)bytes / (1 << 20), threads);
+    memset(ws->extra, 0, bytes);
+    size_t cursor = 0;
+    for (int t = 1; t < threads; t++) {
+        slot_carve(&ws->slot[t], ws->extra, &cursor, m);
+        ws->slot[t].grad = carve(ws->extra, &cursor, m->n_params, rs);
+    }
+    struct pool *pl = &ws->pool;
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->go, NULL);
+    pthread_cond_init(&pl->done, NULL);
+    for (int t = 1; t < threads; t++) {
+        ws->warg[t] = (struct worker_arg){pl, t};
+        int rc = pthread_create(&pl->th[t - 1], NULL, worker_main, &ws->warg[t]);
+        if (rc != 0) {
+            if (pl->started == 0) {
+                pthread_cond_destroy(&pl->go);
+                pthread_cond_destroy(&pl->done);
+                pthread_mutex_destroy(&pl->mu);
+            }
+            pool_stop(ws);
+            free(ws->extra);
+            ws->extra = NULL;
+            return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: cannot start thread %d of %d: %s", t, threads,
+                           strerror(rc));
+        }
+        pl->started++;
+    }
+    ws->nthreads = threads;
     return WB_OK;
 }
 
 void wb_pinn_model_free(struct wb_pinn_model *m)
 {
-    if (m->ws)
+    if (m->ws) {
+        pool_stop(m->ws);
+        free(m->ws->extra);
         free(m->ws->base);
+    }
     free(m->ws);
     m->ws = NULL;
     m->params = NULL;
@@ -394,12 +609,16 @@ int wb_pinn_model_sample(struct wb_pinn_model *m, uint64_t seed, uint64_t epoch,
     return wb_pinn_model_set_points(m, at[0], at[1], at[2], &local, global, err);
 }
 
+/* Forward on slot 0 (single-threaded: prediction and evaluation). */
 static void forward(struct wb_pinn_model *m, const struct layout *L, const void *x)
 {
-    if (m->precision == WB_FP32)
-        forward_f32(m, L, x);
-    else
-        forward_f64(m, L, x);
+    if (m->precision == WB_FP32) {
+        prepare_f32(m);
+        forward_f32(m, &m->ws->slot[0], L, x);
+    } else {
+        prepare_f64(m);
+        forward_f64(m, &m->ws->slot[0], L, x);
+    }
 }
 
 void wb_pinn_loss(struct wb_pinn_model *m, double terms[WB_PINN_NTERMS])
@@ -444,10 +663,10 @@ static void predict_chunk(struct wb_pinn_model *m, double *out, const double *pt
     for (int64_t p = 0; p < n; p++) {
         double N[WB_PINN_MAX_CHANNELS], h[WB_PINN_MAX_CHANNELS], u0[WB_PINN_MAX_CHANNELS];
         int ncp = taylor ? nc : 1;
-        N[0] = get(ws->out, m->precision, p);
+        N[0] = get(ws->slot[0].out, m->precision, p);
         for (int k = 0; k < d && taylor; k++) {
-            N[1 + k] = get(ws->out, m->precision, L.f[k] + p);
-            N[1 + d + k] = get(ws->out, m->precision, L.s[k] + p);
+            N[1 + k] = get(ws->slot[0].out, m->precision, L.f[k] + p);
+            N[1 + d + k] = get(ws->slot[0].out, m->precision, L.s[k] + p);
         }
         double *o = out + p * ncp;
         if (!m->hard) {

@@ -1,5 +1,5 @@
 /* Unit tests of the PINN network: gradient vs finite differences, Taylor channels,
- * hard constraints, rank-count independence, fp32 vs fp64, a short training. */
+ * hard constraints, rank-count independence, fp32 vs fp64, threads, a short training. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
@@ -369,6 +369,65 @@ static void test_errors(void **state)
     wb_pinn_model_free(&m); /* a second free is harmless */
 }
 
+/* Loss and gradient on several threads: the same bits on every call with a
+ * given thread count, the one-thread result up to rounding for any count
+ * (also more threads than tiles), and back on one thread the one-thread bits. */
+static void check_threads(int problem, int precision, bool hard)
+{
+    struct wb_pinn_counts n = {1000, 300, 200};
+    struct wb_pinn_model m;
+    make_model(&m, problem, precision, 12, 3, hard, &n, 5);
+    size_t rs = precision == WB_FP32 ? sizeof(float) : sizeof(double);
+    int64_t np = m.n_params + WB_PINN_NTERMS;
+    char *one = malloc((size_t)np * rs), *many = malloc((size_t)np * rs);
+    assert_non_null(one);
+    assert_non_null(many);
+    double t1[WB_PINN_NTERMS], t[WB_PINN_NTERMS], tl[WB_PINN_NTERMS];
+    wb_pinn_loss_grad(&m, t1, weights);
+    memcpy(one, m.grads, (size_t)np * rs);
+    double gmax = 0.0;
+    for (int64_t i = 0; i < np; i++)
+        gmax = fmax(gmax, fabs(precision == WB_FP32 ? ((float *)(void *)one)[i] : ((double *)(void *)one)[i]));
+    double tol = precision == WB_FP32 ? 1e-5 : 1e-13;
+    struct wb_error err;
+    wb_error_clear(&err);
+    const int counts[] = {2, 3, 64};
+    for (int c = 0; c < 3; c++) {
+        assert_int_equal(wb_pinn_model_set_threads(&m, counts[c], &err), WB_OK);
+        wb_pinn_loss_grad(&m, t, weights);
+        memcpy(many, m.grads, (size_t)np * rs);
+        for (int64_t i = 0; i < np; i++) {
+            double a = precision == WB_FP32 ? ((float *)(void *)one)[i] : ((double *)(void *)one)[i];
+            double b = precision == WB_FP32 ? ((float *)(void *)many)[i] : ((double *)(void *)many)[i];
+            assert_true(fabs(a - b) <= tol * gmax);
+        }
+        for (int k = 0; k < WB_PINN_NTERMS; k++)
+            assert_true(fabs(t[k] - t1[k]) <= tol * fmax(1.0, t1[k]));
+        wb_pinn_loss_grad(&m, t, weights);
+        assert_memory_equal(many, m.grads, (size_t)np * rs);
+        wb_pinn_loss(&m, tl);
+        for (int k = 0; k < WB_PINN_NTERMS; k++)
+            assert_true(tl[k] == t[k]);
+    }
+    assert_int_equal(wb_pinn_model_set_threads(&m, 1, &err), WB_OK);
+    wb_pinn_loss_grad(&m, t, weights);
+    assert_memory_equal(one, m.grads, (size_t)np * rs);
+    assert_int_equal(wb_pinn_model_set_threads(&m, 0, &err), WB_ERR_USAGE);
+    assert_int_equal(wb_pinn_model_set_threads(&m, 2, &err), WB_OK);
+    free(one);
+    free(many);
+    wb_pinn_model_free(&m); /* stops the workers */
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    check_threads(WB_PROBLEM_WAVE1D, WB_FP64, false);
+    check_threads(WB_PROBLEM_WAVE2D, WB_FP64, false);
+    check_threads(WB_PROBLEM_WAVE2D, WB_FP64, true);
+    check_threads(WB_PROBLEM_WAVE1D, WB_FP32, false);
+}
+
 static void test_flops(void **state)
 {
     (void)state;
@@ -431,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_fp32_vs_fp64),
         cmocka_unit_test(test_init),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_flops),
         cmocka_unit_test(test_training),
     };
