@@ -636,6 +636,13 @@ int wb_config_validate(const struct wb_config *cfg, struct wb_error *err)
         return WB_FAIL(err, WB_ERR_USAGE, "[pinn] w_pde, w_ic, w_ict, w_bc: all zero");
     if (cfg->report.push_required && !cfg->report.push[0] && !cfg->report.push_json[0])
         return WB_FAIL(err, WB_ERR_USAGE, "[report] push_required: no push or push_json URL given");
+    for (int k = 0; k < 2; k++) { /* user:password@ would land in the results file and logs */
+        const char *u = k ? cfg->report.push_json : cfg->report.push, *h = strstr(u, "://");
+        h = h ? h + 3 : u;
+        if (memchr(h, '@', strcspn(h, "/?#")))
+            return WB_FAIL(err, WB_ERR_USAGE, "[report] %s: credentials in the URL are not allowed; "
+                           "use WAVEBENCH_PUSH_TOKEN or WAVEBENCH_PUSH_TOKEN_FILE", k ? "push_json" : "push");
+    }
 #ifndef WB_HAVE_CURL
     if (cfg->report.push[0] || cfg->report.push_json[0])
         return WB_FAIL(err, WB_ERR_USAGE,

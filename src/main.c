@@ -11,6 +11,8 @@
 #endif
 #include "wavebench/config.h"
 #include "wavebench/h5.h"
+#include "wavebench/push.h"
+#include "wavebench/report.h"
 #include "wavebench/signals.h"
 #include "wavebench/sysinfo.h"
 #include "wavebench/table.h"
@@ -135,6 +137,8 @@ static int check_thresholds(const struct wb_config *cfg, const struct wb_results
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && wb_tools_is_command(argv[1]))
+        return wb_tools_main(argc, argv); /* report, compare, export: no MPI */
     struct wb_error err;
     wb_error_clear(&err);
     struct wb_world w;
@@ -233,6 +237,10 @@ int main(int argc, char **argv)
             written = 0;
         }
     }
+#ifdef WB_HAVE_CURL
+    if (written) /* only once the results file is safely in place */
+        status = wb_push_after_run(&w, &cfg, &run, &res, status, &err);
+#endif
 
     if (w.rank == 0) {
         if (status != WB_OK)

@@ -1,0 +1,222 @@
+/* Unit tests of report/compare/export logic: column roles and directions, CSV records,
+ * configuration differences, the Prometheus text format and the JSON summary. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "wavebench/report.h"
+
+static void make_coll(struct wb_table *t)
+{
+    wb_table_init(t, "collectives/allreduce", "allreduce");
+    int size = wb_table_add_col(t, "size", WB_COL_I64, "size", "B", "", 12, 0);
+    int type = wb_table_add_col(t, "type", WB_COL_STR, "type", "", "", 7, 0);
+    int redop = wb_table_add_col(t, "redop", WB_COL_STR, "redop", "", "", 6, 0);
+    int ot = wb_table_add_col(t, "oop_time", WB_COL_F64, "time", "us", "out-of-place", 10, 2);
+    int ob = wb_table_add_col(t, "oop_busbw", WB_COL_F64, "busbw", "GB/s", "out-of-place", 8, 2);
+    int omin = wb_table_add_col(t, "oop_time_rep_min", WB_COL_F64, NULL, "us", "", 0, 0);
+    int it = wb_table_add_col(t, "ip_time", WB_COL_F64, "time", "us", "in-place", 10, 2);
+    int ib = wb_table_add_col(t, "ip_busbw", WB_COL_F64, "busbw", "GB/s", "in-place", 8, 2);
+    for (int r = 0; r < 2; r++) {
+        long row = wb_table_add_row(t);
+        wb_table_set_i64(t, (size_t)row, size, 1024 << r);
+        wb_table_set_str(t, (size_t)row, type, "float");
+        wb_table_set_str(t, (size_t)row, redop, r ? "max" : "sum\"x");
+        wb_table_set_f64(t, (size_t)row, ot, 10.0 + r);
+        wb_table_set_f64(t, (size_t)row, ob, 1.5 + r);
+        wb_table_set_f64(t, (size_t)row, omin, 9.0);
+        wb_table_set_f64(t, (size_t)row, it, 12.0);
+        wb_table_set_f64(t, (size_t)row, ib, 0.0 / 0.0);
+    }
+    wb_table_attr_num(t, "ranks", 4);
+    wb_table_attr_num(t, "localities", 2);
+    wb_table_attr_text(t, "backend", "cpu");
+}
+
+static void test_roles(void **state)
+{
+    (void)state;
+    struct wb_table t;
+    make_coll(&t);
+    assert_int_equal(wb_report_col_role(&t.cols[0]), WB_ROLE_KEY);
+    assert_int_equal(wb_report_col_role(&t.cols[1]), WB_ROLE_KEY);
+    assert_int_equal(wb_report_col_role(&t.cols[3]), WB_ROLE_FIGURE);
+    assert_int_equal(wb_report_direction(&t.cols[3]), -1); /* time: lower is better */
+    assert_int_equal(wb_report_direction(&t.cols[4]), +1); /* busbw: higher */
+    assert_int_equal(wb_report_col_role(&t.cols[5]), WB_ROLE_SPREAD);
+    struct wb_column c = {0};
+    c.type = WB_COL_F64;
+    strcpy(c.name, "rel_l2");
+    assert_int_equal(wb_report_direction(&c), -1);
+    strcpy(c.name, "points_per_s");
+    assert_int_equal(wb_report_direction(&c), +1);
+    strcpy(c.name, "gflops");
+    strcpy(c.unit, "");
+    assert_int_equal(wb_report_direction(&c), +1);
+    strcpy(c.name, "speedup");
+    assert_int_equal(wb_report_direction(&c), +1);
+    strcpy(c.name, "width");
+    assert_int_equal(wb_report_col_role(&c), WB_ROLE_CONTEXT);
+    wb_table_free(&t);
+}
+
+static struct wb_results_file *make_file(void)
+{
+    struct wb_results_file *f = calloc(1, sizeof *f);
+    wb_table_init(&f->meta, "/", "run");
+    wb_table_attr_num(&f->meta, "ranks", 4);
+    wb_table_attr_num(&f->meta, "localities", 2);
+    wb_table_attr_text(&f->meta, "backend", "cpu");
+    wb_table_attr_text(&f->meta, "run_id", "r-1");
+    wb_table_attr_text(&f->meta, "verdict", "PASSED");
+    make_coll(wb_results_new_table(&f->results, "", ""));
+    f->config_ini = strdup("[run]\nbackend = cpu\n");
+    return f;
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    struct wb_results_file *f = make_file();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    struct wb_error err;
+    wb_error_clear(&err);
+    assert_int_equal(wb_export_csv(f, out, &err), WB_OK);
+    fclose(out);
+    /* header, 2 out-of-place rows, 2 in-place rows (NaN busbw but a time) */
+    int lines = 0;
+    for (char *p = buf; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 5);
+    assert_non_null(strstr(buf, "suite,table,op,type,size,in_place,ranks,localities,backend,redop,time,busbw,time_rep_min\n"));
+    assert_non_null(strstr(buf, "collectives,collectives/allreduce,allreduce,float,1024,0,4,2,cpu,\"sum\"\"x\",10,1.5,9\n"));
+    assert_non_null(strstr(buf, "collectives,collectives/allreduce,allreduce,float,2048,1,4,2,cpu,max,12,,\n"));
+    free(buf);
+    buf = NULL;
+    out = open_memstream(&buf, &len);
+    assert_int_equal(wb_export_json(f, out, &err), WB_OK);
+    fclose(out);
+    json_error_t jerr;
+    json_t *doc = json_loads(buf, 0, &jerr);
+    assert_non_null(doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "records")), 4);
+    json_t *r3 = json_array_get(json_object_get(doc, "records"), 3);
+    assert_true(json_is_null(json_object_get(r3, "busbw")));
+    assert_true(json_is_true(json_object_get(r3, "in_place")));
+    json_decref(doc);
+    free(buf);
+    wb_h5_results_file_free(f);
+    free(f);
+}
+
+static void test_prometheus(void **state)
+{
+    (void)state;
+    struct wb_results_file *f = make_file();
+    struct wb_metrics m;
+    struct wb_error err;
+    wb_error_clear(&err);
+    assert_int_equal(wb_metrics_collect(&m, &f->meta, &f->results, &err), WB_OK);
+    char *text = wb_metrics_prometheus(&m);
+    assert_non_null(text);
+    /* One TYPE line per family, before its samples; label values escaped. */
+    const char *type = strstr(text, "# TYPE wavebench_busbw_gbps gauge\n");
+    assert_non_null(type);
+    assert_null(strstr(type + 1, "# TYPE wavebench_busbw_gbps gauge"));
+    assert_non_null(strstr(text, "wavebench_busbw_gbps{suite=\"collectives\",op=\"allreduce\",size=\"1024\","
+                                 "type=\"float\",in_place=\"0\",ranks=\"4\",localities=\"2\",backend=\"cpu\","
+                                 "redop=\"sum\\\"x\"} 1.5\n"));
+    assert_non_null(strstr(text, "wavebench_time_us{"));
+    assert_non_null(strstr(text, "wavebench_run_info{"));
+    assert_null(strstr(text, "NaN")); /* in-place busbw is NaN: not pushed */
+    assert_null(strstr(text, "time_rep_min"));
+    /* Samples of a family are contiguous. */
+    const char *first = strstr(text, "\nwavebench_time_us{"), *last = first;
+    for (const char *p = first; (p = strstr(p + 1, "\nwavebench_time_us{"));)
+        last = p;
+    for (const char *p = first + 1; p < last; p = strchr(p, '\n') + 1)
+        assert_true(strncmp(p, "wavebench_time_us{", 18) == 0 || strncmp(p, "# ", 2) == 0);
+    char *json = wb_metrics_json(&m, &f->meta);
+    json_error_t jerr;
+    json_t *doc = json_loads(json, 0, &jerr);
+    assert_non_null(doc);
+    assert_string_equal(json_string_value(json_object_get(doc, "run_id")), "r-1");
+    assert_int_equal(json_array_size(json_object_get(doc, "metrics")), m.n);
+    json_decref(doc);
+    free(json);
+    free(text);
+    wb_metrics_free(&m);
+    wb_h5_results_file_free(f);
+    free(f);
+    char name[64];
+    wb_metrics_sanitize(name, sizeof name, "9a-b/c");
+    assert_string_equal(name, "_a_b_c");
+}
+
+static void test_config_diff(void **state)
+{
+    (void)state;
+    char out[512];
+    const char *a = "[run]\noutput_dir = /a\nbackend = cpu\n[collectives]\nmax_bytes = 1024\n"
+                    "[report]\npush = http://x\n[debug]\ncorrupt_rank = -1\n";
+    const char *b = "[run]\noutput_dir = /b\nbackend = cpu\n[collectives]\nmax_bytes = 2048\n"
+                    "[report]\npush = \n";
+    assert_int_equal(wb_compare_config_diff(a, a, out, sizeof out), 0);
+    assert_int_equal(wb_compare_config_diff(a, b, out, sizeof out), 1);
+    assert_non_null(strstr(out, "collectives.max_bytes: '1024' vs '2048'"));
+    assert_int_equal(wb_compare_config_diff(a, "[collectives]\nmax_bytes = 1024\nroot = 1\n", out,
+                                            sizeof out), 2);
+}
+
+static void test_compare_rows(void **state)
+{
+    (void)state;
+    struct wb_results_file *a = make_file(), *b = make_file();
+    struct wb_compare_options opt = {5, false};
+    struct wb_error err;
+    wb_error_clear(&err);
+    FILE *out = fopen("/dev/null", "w");
+    assert_int_equal(wb_compare(a, "a", b, "b", &opt, out, &err), WB_OK);
+    /* 3x slower out-of-place time at 1024 B, outside the recorded spread: a regression. */
+    struct wb_table *t = b->results.tables[0];
+    t->cols[wb_table_col(t, "oop_time")].data.f64[0] = 30;
+    t->cols[wb_table_col(t, "oop_time_rep_min")].data.f64[0] = 29;
+    assert_int_equal(wb_compare(a, "a", b, "b", &opt, out, &err), WB_ERR_CHECK);
+    /* The same change inside a wide recorded spread in both files is noise. */
+    wb_error_clear(&err);
+    a->results.tables[0]->cols[wb_table_col(t, "oop_time_rep_min")].data.f64[0] = 1;
+    t->cols[wb_table_col(t, "oop_time_rep_min")].data.f64[0] = 1;
+    /* no *_rep_max column: no spread pair, so still judged on the threshold alone */
+    assert_int_equal(wb_compare(a, "a", b, "b", &opt, out, &err), WB_ERR_CHECK);
+    /* Different configurations: a usage error naming the key. */
+    wb_error_clear(&err);
+    free(b->config_ini);
+    b->config_ini = strdup("[run]\nbackend = cuda\n");
+    assert_int_equal(wb_compare(a, "a", b, "b", &opt, out, &err), WB_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "run.backend"));
+    fclose(out);
+    wb_h5_results_file_free(a);
+    wb_h5_results_file_free(b);
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roles),       cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_prometheus),  cmocka_unit_test(test_config_diff),
+        cmocka_unit_test(test_compare_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
