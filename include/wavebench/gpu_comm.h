@@ -1,0 +1,37 @@
+/* wavebench GPU communicator: NCCL over the world's ranks (unique id broadcast over MPI),
+ * shared by the PINN's gradient all-reduce and the NCCL collectives. */
+#ifndef WB_GPU_COMM_H
+#define WB_GPU_COMM_H
+
+#include "config.h"
+#include "wavebench/world.h"
+#ifdef WB_HAVE_NCCL
+#include <nccl.h>
+#endif
+
+struct wb_gpu_comm {
+    MPI_Comm mpi; /* the world's communicator (not owned) */
+    int rank, size;
+    int have_nccl; /* 1: nccl below is a communicator of all ranks */
+#ifdef WB_HAVE_NCCL
+    ncclComm_t nccl;
+#endif
+};
+
+/* Collective over w->comm, after wb_gpu_select bound this rank's device. Rank 0 makes
+ * the NCCL unique id, MPI_Bcast sends it, every rank joins with ncclCommInitRank. Without
+ * NCCL compiled in, have_nccl is 0 and callers fall back to MPI. Returns WB_OK or
+ * WB_ERR_RUNTIME, the same on every rank. */
+int wb_gpu_comm_create(struct wb_gpu_comm *c, const struct wb_world *w, struct wb_error *err);
+
+/* Destroys the NCCL communicator; safe on a zeroed or freed one. */
+void wb_gpu_comm_free(struct wb_gpu_comm *c);
+
+/* Whether the MPI library can take device pointers (Open MPI's MPIX_Query_cuda_support
+ * at run time where <mpi-ext.h> offers it; 0 when unknown). */
+int wb_gpu_mpi_cuda_aware(void);
+
+/* Number of visible CUDA devices, 0 when none or the driver is unusable. */
+int wb_gpu_device_count(void);
+
+#endif
