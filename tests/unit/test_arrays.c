@@ -1,0 +1,457 @@
+/* Unit tests of the arrays suite's parts: partition, slice plans, data and exact answers,
+ * and every kernel against a naive reference (odd lengths, unaligned starts). No MPI. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wavebench/arrays.h"
+
+static void test_partition(void **state)
+{
+    (void)state;
+    for (int64_t n = 0; n <= 80; n++) {
+        for (int p = 1; p <= 7; p++) {
+            int64_t next = 0, base = n / p;
+            for (int r = 0; r < p; r++) {
+                int64_t lo, count;
+                wb_arrays_partition(n, p, r, &lo, &count);
+                assert_int_equal(lo, next); /* contiguous, in rank order */
+                assert_int_equal(count, base + (r < n % p ? 1 : 0));
+                for (int64_t i = lo; i < lo + count; i++)
+                    assert_int_equal(wb_arrays_owner(n, p, i), r);
+                next += count;
+            }
+            assert_int_equal(next, n);
+        }
+    }
+    /* Large n: the blocks still tile the array. */
+    int64_t lo, count, n = (int64_t)1 << 40;
+    wb_arrays_partition(n + 5, 7, 6, &lo, &count);
+    assert_int_equal(lo + count, n + 5);
+    assert_int_equal(wb_arrays_owner(n + 5, 7, n + 4), 6);
+    assert_int_equal(wb_arrays_owner(n + 5, 7, 0), 0);
+}
+
+/* Python's len(range(n)[start:stop:step]) for start >= 0, step >= 1 (stop -1: the end). */
+static int64_t naive_slice_len(int64_t n, int64_t start, int64_t stop, int64_t step)
+{
+    int64_t k = 0;
+    int64_t end = stop < 0 || stop > n ? n : stop;
+    for (int64_t i = start; i < end; i += step)
+        k++;
+    return k;
+}
+
+/* Simulates the slice on p ranks: each rank packs its selected elements, splits them by
+ * sendcounts, each rank receives by recvcounts in source order; compares the assembled
+ * result with a[start:stop:step] taken directly. */
+static void check_slice(int64_t n, int p, int64_t start, int64_t stop, int64_t step)
+{
+    int64_t m = wb_arrays_slice_len(n, start, stop, step);
+    assert_int_equal(m, naive_slice_len(n, start, stop, step));
+    double *a = malloc(sizeof(double) * (size_t)(n + 1));
+    double *result = malloc(sizeof(double) * (size_t)(m + 1));
+    int64_t send[7][7], recv[7][7];
+    struct wb_arrays_slice_plan plan[7];
+    assert_non_null(a);
+    assert_non_null(result);
+    for (int64_t i = 0; i < n; i++)
+        a[i] = (double)(i * 10 + 1);
+    for (int r = 0; r < p; r++)
+        wb_arrays_slice_plan(&plan[r], n, p, r, start, stop, step, send[r], recv[r]);
+    for (int64_t k = 0; k < m; k++)
+        result[k] = -1;
+    for (int q = 0; q < p; q++) { /* receiver q */
+        int64_t pos = plan[q].out_lo, sum_recv = 0;
+        for (int r = 0; r < p; r++) {   /* from source r, in order */
+            assert_int_equal(recv[q][r], send[r][q]);
+            int64_t lo, count, skip = 0;
+            wb_arrays_partition(n, p, r, &lo, &count);
+            for (int s = 0; s < q; s++)
+                skip += send[r][s];
+            double pack[64];
+            assert_true(plan[r].nsel <= 64);
+            wb_ak_gather(WB_ADTYPE_DOUBLE, pack, a + lo, (size_t)plan[r].first, (size_t)step,
+                         (size_t)plan[r].nsel);
+            for (int64_t k = 0; k < recv[q][r]; k++)
+                result[pos++] = pack[skip + k];
+            sum_recv += recv[q][r];
+        }
+        assert_int_equal(sum_recv, plan[q].out_count);
+    }
+    int64_t total_sel = 0, remote = 0;
+    for (int r = 0; r < p; r++) {
+        int64_t sent = 0;
+        for (int q = 0; q < p; q++)
+            sent += send[r][q];
+        assert_int_equal(sent, plan[r].nsel);
+        assert_int_equal(plan[r].m, m);
+        assert_int_equal(plan[r].remote, plan[r].nsel - send[r][r]);
+        total_sel += plan[r].nsel;
+        remote += plan[r].remote;
+    }
+    assert_int_equal(total_sel, m);
+    assert_true(remote <= m);
+    for (int64_t k = 0; k < m; k++)
+        assert_true(result[k] == a[start + k * step]);
+    free(a);
+    free(result);
+}
+
+static void test_slice(void **state)
+{
+    (void)state;
+    const int64_t sizes[] = {0, 1, 2, 3, 5, 7, 8, 13, 31, 40};
+    for (size_t s = 0; s < WB_ARRAY_LEN(sizes); s++) {
+        int64_t n = sizes[s];
+        const int64_t starts[] = {0, 1, 2, n - 1, n, n + 1, n / 2};
+        for (int p = 1; p <= 7; p++)
+            for (size_t a = 0; a < WB_ARRAY_LEN(starts); a++) {
+                int64_t start = starts[a];
+                if (start < 0)
+                    continue;
+                const int64_t stops[] = {-1, 0, 1, n - 1, n, n + 1, n + 5, start + 1, start};
+                for (size_t b = 0; b < WB_ARRAY_LEN(stops); b++)
+                    for (int64_t step = 1; step <= 5; step++)
+                        if (stops[b] >= -1)
+                            check_slice(n, p, start, stops[b], step);
+            }
+    }
+    /* Steps larger than the array and huge stops. */
+    check_slice(40, 3, 3, -1, 1000);
+    check_slice(40, 4, 0, (int64_t)1 << 50, 39);
+    assert_int_equal(wb_arrays_slice_len(10, 0, -1, 2), 5);
+    assert_int_equal(wb_arrays_slice_len(10, 10, -1, 1), 0);
+    assert_int_equal(wb_arrays_slice_len(10, 3, 3, 1), 0);
+    assert_int_equal(wb_arrays_slice_len((int64_t)1 << 40, 1, -1, 3), (((int64_t)1 << 40) - 1 + 2) / 3);
+}
+
+/* The closed forms against sums over wb_arrays_value itself, and the fill against it. */
+static void test_exact(void **state)
+{
+    (void)state;
+    const int64_t extra[] = {1999, 4096, 100003};
+    for (int64_t t = 1; t <= 700 + (int64_t)WB_ARRAY_LEN(extra); t++) {
+        int64_t n = t <= 700 ? t : extra[t - 701];
+        struct wb_arrays_exact e;
+        wb_arrays_exact(&e, n);
+        int64_t sum = 0, sabs = 0, sq = 0, dot = 0, dabs = 0, mn = 0, mx = 0, imn = -1, imx = -1;
+        for (int64_t i = 0; i < n; i++) {
+            int64_t a = wb_arrays_value(i, n), b = wb_arrays_value_b(i);
+            assert_true(a >= -20 && a <= 20 && b >= -8 && b <= 8);
+            if (i % 97 == 0 || i == n - 1)
+                assert_int_equal(wb_arrays_prefix(i, n), sum);
+            sum += a;
+            sabs += a < 0 ? -a : a;
+            sq += a * a;
+            dot += a * b;
+            dabs += a * b < 0 ? -a * b : a * b;
+            if (imn < 0 || a < mn) {
+                mn = a;
+                imn = i;
+            }
+            if (imx < 0 || a > mx) {
+                mx = a;
+                imx = i;
+            }
+        }
+        assert_int_equal(wb_arrays_prefix(n, n), sum);
+        assert_int_equal(e.sum, sum);
+        assert_int_equal(e.sum_abs, sabs);
+        assert_int_equal(e.sumsq, sq);
+        assert_int_equal(e.dot, dot);
+        assert_int_equal(e.dot_abs, dabs);
+        assert_int_equal(e.min, mn);
+        assert_int_equal(e.imin, imn);
+        assert_int_equal(e.max, mx);
+        assert_int_equal(e.imax, imx);
+    }
+    /* The planted extremes are ties: the lowest index wins. */
+    struct wb_arrays_exact e;
+    wb_arrays_exact(&e, 1000);
+    assert_int_equal(e.min, -20);
+    assert_int_equal(e.imin, 500);
+    assert_int_equal(e.max, 20);
+    assert_int_equal(e.imax, 333);
+    /* Fill of any block equals the values, both types, both inputs. */
+    const int64_t n = 1001;
+    double d[1001];
+    float f[1001];
+    for (int64_t lo = 0; lo < n; lo += 97) {
+        int64_t count = lo + 300 > n ? n - lo : 300;
+        for (int which = 0; which < 2; which++) {
+            wb_arrays_fill(WB_ADTYPE_DOUBLE, d, which, lo, count, n);
+            wb_arrays_fill(WB_ADTYPE_FLOAT, f, which, lo, count, n);
+            for (int64_t i = 0; i < count; i++) {
+                int64_t v = which ? wb_arrays_value_b(lo + i) : wb_arrays_value(lo + i, n);
+                assert_true(d[i] == (double)v);
+                assert_true(f[i] == (float)v);
+            }
+        }
+    }
+}
+
+/* ---- kernels against naive references --------------------------------------------- */
+
+static uint64_t lcg(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s >> 11;
+}
+
+/* Fills n values of type dtype: small integers (ties) or reals in [-1, 1). */
+static void fill_random(int dtype, void *buf, size_t n, int integers, uint64_t seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = lcg(&seed);
+        double v = integers ? (double)(int)(r % 9) - 4 : (double)(r >> 11) / 4503599627370496.0 * 2 - 1;
+        if (dtype == WB_ADTYPE_FLOAT)
+            ((float *)buf)[i] = (float)v;
+        else
+            ((double *)buf)[i] = v;
+    }
+}
+
+static double at(int dtype, const void *buf, size_t i)
+{
+    return dtype == WB_ADTYPE_FLOAT ? (double)((const float *)buf)[i] : ((const double *)buf)[i];
+}
+
+static double unit(int dtype)
+{
+    return dtype == WB_ADTYPE_FLOAT ? FLT_EPSILON / 2 : DBL_EPSILON / 2;
+}
+
+enum { MAXN = 5000, PAD = 8 };
+
+static void check_kernels(int dtype, size_t n, size_t offset, int integers)
+{
+    size_t es = dtype == WB_ADTYPE_FLOAT ? 4 : 8;
+    char *bx = malloc((MAXN + PAD) * es), *by = malloc((MAXN + PAD) * es);
+    char *bo = malloc((MAXN + PAD) * es);
+    assert_non_null(bx);
+    assert_non_null(by);
+    assert_non_null(bo);
+    void *x = bx + offset * es, *y = by + offset * es, *o = bo + offset * es;
+    fill_random(dtype, x, n, integers, 1 + n * 7 + offset);
+    fill_random(dtype, y, n, integers, 1000 + n * 3 + offset);
+    double u = unit(dtype), K = wb_ak_sum_depth(n) + 1;
+    double gamma = K * u / (1 - K * u);
+    long double s = 0, sa = 0, d = 0, da = 0, q = 0;
+    double mx = 0, mn = 0, mxa = 0;
+    int64_t imn = -1, imx = -1;
+    for (size_t i = 0; i < n; i++) {
+        double v = at(dtype, x, i), w = at(dtype, y, i);
+        s += v;
+        sa += fabs(v);
+        d += (long double)v * w;
+        da += fabsl((long double)v * w);
+        q += (long double)v * v;
+        if (imn < 0 || v < mn) {
+            mn = v;
+            imn = (int64_t)i;
+        }
+        if (imx < 0 || v > mx) {
+            mx = v;
+            imx = (int64_t)i;
+        }
+        mxa = fabs(v) > mxa ? fabs(v) : mxa;
+    }
+    assert_true(fabsl(wb_ak_sum(dtype, x, n) - s) <= gamma * sa);
+    assert_true(fabsl(wb_ak_dot(dtype, x, y, n) - d) <= gamma * da);
+    assert_true(fabsl(wb_ak_sumsq(dtype, x, n, 1.0) - q) <= gamma * q);
+    assert_true(fabsl(wb_ak_sumsq(dtype, x, n, 0.125) - q / 64) <= gamma * q / 64);
+    if (integers) { /* small integers: every sum is exact */
+        assert_true(wb_ak_sum(dtype, x, n) == (double)s);
+        assert_true(wb_ak_dot(dtype, x, y, n) == (double)d);
+    }
+    assert_true(wb_ak_maxabs(dtype, x, n) == mxa);
+    double v;
+    int64_t idx;
+    wb_ak_minloc(dtype, x, n, 0, &v, &idx);
+    assert_int_equal(idx, imn);
+    if (n)
+        assert_true(v == mn);
+    wb_ak_minloc(dtype, x, n, 1, &v, &idx);
+    assert_int_equal(idx, imx);
+    if (n)
+        assert_true(v == mx);
+
+    /* Element-wise: exactly the expression in the element type. */
+    wb_ak_scale(dtype, o, x, n, 2.0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(at(dtype, o, i) == 2 * at(dtype, x, i));
+    wb_ak_add(dtype, o, x, y, n);
+    for (size_t i = 0; i < n; i++) {
+        if (dtype == WB_ADTYPE_FLOAT)
+            assert_true(((float *)o)[i] == ((float *)x)[i] + ((float *)y)[i]);
+        else
+            assert_true(((double *)o)[i] == ((double *)x)[i] + ((double *)y)[i]);
+    }
+    memcpy(o, y, n * es);
+    wb_ak_axpy(dtype, o, x, n, 0.75);
+    for (size_t i = 0; i < n; i++) {
+        if (dtype == WB_ADTYPE_FLOAT) {
+            float t = 0.75f * ((float *)x)[i];
+            assert_true(((float *)o)[i] == ((float *)y)[i] + t);
+        } else {
+            double t = 0.75 * ((double *)x)[i];
+            assert_true(((double *)o)[i] == ((double *)y)[i] + t);
+        }
+    }
+    /* cumsum: within a few roundings of the exact running sum (exact for integers). */
+    double last = wb_ak_cumsum(dtype, o, x, n, 3.0);
+    long double run = 3.0, run_abs = 3.0;
+    for (size_t i = 0; i < n; i++) {
+        run += at(dtype, x, i);
+        run_abs += fabs(at(dtype, x, i));
+        /* The carried double sum (one add per group of 8), then (T)s + in-group prefix. */
+        double carried = (double)(i / 8 + 8) * DBL_EPSILON * (double)run_abs;
+        double tol = integers ? 0 : 2 * u * fabsl(run) + 64 * u + carried;
+        assert_true(fabsl(at(dtype, o, i) - run) <= tol);
+    }
+    assert_true(fabsl(last - run) <= (integers ? 0 : (double)(n / 8 + 8) * DBL_EPSILON * run_abs));
+    /* gather: strided copy. */
+    for (size_t step = 1; step <= 4 && n > 0; step++) {
+        size_t first = n > 3 ? 3 : 0, count = (n - first + step - 1) / step;
+        wb_ak_gather(dtype, o, x, first, step, count);
+        for (size_t k = 0; k < count; k++)
+            assert_true(at(dtype, o, k) == at(dtype, x, first + k * step));
+    }
+    free(bx);
+    free(by);
+    free(bo);
+}
+
+static void test_kernels(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 127, 255, 256, 257, 511, 513,
+                            1001, 4097, MAXN};
+    for (int dtype = 0; dtype < WB_ADTYPE_COUNT; dtype++)
+        for (size_t s = 0; s < WB_ARRAY_LEN(sizes); s++)
+            for (size_t off = 0; off < 4; off++) {
+                check_kernels(dtype, sizes[s], off, 1);
+                check_kernels(dtype, sizes[s], off, 0);
+            }
+}
+
+/* Ties across blocks and lanes: the first index wins. */
+static void test_minloc_ties(void **state)
+{
+    (void)state;
+    double x[1000];
+    for (size_t i = 0; i < 1000; i++)
+        x[i] = 5;
+    double v;
+    int64_t idx;
+    wb_ak_minloc(WB_ADTYPE_DOUBLE, x, 1000, 0, &v, &idx);
+    assert_int_equal(idx, 0);
+    x[700] = x[300] = x[999] = -1;
+    wb_ak_minloc(WB_ADTYPE_DOUBLE, x, 1000, 0, &v, &idx);
+    assert_int_equal(idx, 300);
+    assert_true(v == -1);
+    x[17] = x[18] = 9;
+    wb_ak_minloc(WB_ADTYPE_DOUBLE, x, 1000, 1, &v, &idx);
+    assert_int_equal(idx, 17);
+    wb_ak_minloc(WB_ADTYPE_DOUBLE, x, 0, 1, &v, &idx);
+    assert_int_equal(idx, -1);
+}
+
+/* The summation is at least as accurate as pairwise summation: its error stays within
+ * the depth bound, far below the error of a plain loop in the element type. */
+static void test_sum_accuracy(void **state)
+{
+    (void)state;
+    enum { N = 1 << 22 };
+    float *x = malloc(sizeof(float) * N);
+    assert_non_null(x);
+    for (size_t i = 0; i < N; i++)
+        x[i] = 0.1f;
+    long double exact = (long double)0.1f * N;
+    float plain = 0;
+    for (size_t i = 0; i < N; i++)
+        plain += x[i];
+    double got = wb_ak_sum(WB_ADTYPE_FLOAT, x, N), K = wb_ak_sum_depth(N);
+    assert_true(K < 16 + 4 + 22 + 2);
+    assert_true(fabsl(got - exact) <= K * FLT_EPSILON / 2 * exact);
+    assert_true(fabsl(got - exact) * 100 < fabsl(plain - exact));
+    free(x);
+}
+
+static void test_norm_safe(void **state)
+{
+    (void)state;
+    double d[100];
+    float f[100];
+    int scaled;
+    double norm;
+    const double scales[] = {1, 0x1p600, 0x1p-600, 0x1p1000, 0x1p-1060};
+    for (size_t s = 0; s < WB_ARRAY_LEN(scales); s++) {
+        for (int i = 0; i < 100; i++)
+            d[i] = (i % 2 ? 3 : 4) * scales[s];
+        /* 50 * 9 + 50 * 16 = 1250 */
+        assert_int_equal(wb_arrays_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm,
+                                        &scaled), MPI_SUCCESS);
+        assert_int_equal(scaled, s != 0);
+        assert_true(fabs(norm - sqrt(1250.0) * scales[s]) <= 1e-14 * sqrt(1250.0) * scales[s]);
+    }
+    const float fscales[] = {1, 0x1p100f, 0x1p-100f, 0x1p-140f};
+    for (size_t s = 0; s < WB_ARRAY_LEN(fscales); s++) {
+        for (int i = 0; i < 100; i++)
+            f[i] = (i % 2 ? 3 : 4) * fscales[s];
+        assert_int_equal(wb_arrays_norm(WB_ADTYPE_FLOAT, f, 100, 100, MPI_COMM_NULL, &norm,
+                                        &scaled), MPI_SUCCESS);
+        assert_int_equal(scaled, s != 0);
+        double want = sqrt(1250.0) * fscales[s];
+        assert_true(fabs(norm - want) <= 1e-6 * want);
+    }
+    for (int i = 0; i < 100; i++)
+        d[i] = 0;
+    wb_arrays_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm, &scaled);
+    assert_true(norm == 0);
+}
+
+static void test_alloc(void **state)
+{
+    (void)state;
+    int huge = -1;
+    char *p = wb_arrays_alloc((size_t)5 << 20, &huge);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % ((uintptr_t)2 << 20), 0);
+    assert_true(huge == 0 || huge == 1);
+    memset(p, 1, (size_t)5 << 20);
+    free(p);
+    p = wb_arrays_alloc(100, NULL);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % 64, 0);
+    free(p);
+    struct wb_arrays_config ac = {.n = 1000000, .ops = 1u << WB_AOP_SUM, .slice_step = 2,
+                                  .slice_stop = -1};
+    int64_t one = wb_arrays_rank_bytes(&ac, 1, 0, 8), two = wb_arrays_rank_bytes(&ac, 2, 0, 8);
+    assert_true(one >= 3 * 8000000 && two >= 3 * 4000000 && two < one);
+    ac.ops |= 1u << WB_AOP_SLICE;
+    assert_true(wb_arrays_rank_bytes(&ac, 1, 0, 8) >= one + 2 * 4000000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_partition),
+        cmocka_unit_test(test_slice),
+        cmocka_unit_test(test_exact),
+        cmocka_unit_test(test_kernels),
+        cmocka_unit_test(test_minloc_ties),
+        cmocka_unit_test(test_sum_accuracy),
+        cmocka_unit_test(test_norm_safe),
+        cmocka_unit_test(test_alloc),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
