@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "wavebench/arrays.h"
 #include "wavebench/collectives.h"
 #ifdef WB_HAVE_CUDA
 #include "wavebench/gpu.h"
@@ -62,6 +63,7 @@ typedef int (*suite_fn)(const struct wb_world *w, const struct wb_config *cfg,
 /* The suites, in the order they run. */
 static const struct { unsigned bit; suite_fn run; } suites[] = {
     {WB_SUITE_COLLECTIVES, wb_coll_run},
+    {WB_SUITE_ARRAYS, wb_arrays_run},
     {WB_SUITE_PINN, wb_pinn_run},
 };
 
@@ -156,6 +158,8 @@ int main(int argc, char **argv)
     if (wb_config_load(&cfg, argc, argv, &action, &err) == WB_OK && action == WB_ACTION_RUN) {
         if (cfg.suites & WB_SUITE_COLLECTIVES)
             wb_coll_validate(&w, &cfg, &err);
+        if (cfg.suites & WB_SUITE_ARRAYS)
+            wb_arrays_validate(&w, &cfg, &err);
         if (cfg.suites & WB_SUITE_PINN)
             wb_pinn_validate(&w, &cfg, &err);
     }
