@@ -205,43 +205,55 @@ WB_KERNEL static void FN(tanh_forward)(REAL *a, const REAL *z, const REAL *x, co
     }
 }
 
-/* Reverse of tanh_forward. g: [rows][ld] gradient w.r.t. a. Layers > 0 write
- * the gradient w.r.t. the pre-activations into z in place (dz: [rows][ld]).
- * Layer 0 (z == NULL) instead adds straight into dw0t [d][ld] (transposed),
- * since its inputs' channels are x, e_k, 0. Both add the bias gradient to
- * db [ld]. Padding columns stay zero (g is zero there). */
-WB_KERNEL static void FN(tanh_backward)(REAL *z, REAL *dw0t, REAL *db, const REAL *g, const REAL *a,
-                                        const REAL *x, const REAL *w0t, const struct layout *L, int d,
-                                        int ld, REAL *tmp)
+/* g's row r, or with g == NULL (the last hidden layer, before the linear
+ * output) dout[r] * wout built in the scratch row buf. */
+static inline const REAL *FN(grad_row)(const REAL *g, const REAL *restrict dout, const REAL *restrict wout,
+                                       REAL *restrict buf, int64_t r, int ld)
 {
-    REAL *sp = tmp, *spp = tmp + ld, *sppp = tmp + 2 * ld, *acc = tmp + 3 * ld;
+    if (g)
+        return g + r * ld;
+    REAL dr = dout[r];
+    FOR_J(j) buf[j] = dr * wout[j];
+    return buf;
+}
+
+/* Reverse of tanh_forward. g: [rows][ld] gradient w.r.t. a, or NULL for
+ * dout [rows] times wout [ld] (the output layer's reverse, not stored).
+ * Layers > 0 write the gradient w.r.t. the pre-activations into z in place
+ * (dz: [rows][ld]). Layer 0 (z == NULL) instead adds straight into dw0t
+ * [d][ld] (transposed), since its inputs' channels are x, e_k, 0. Both add
+ * the bias gradient to db [ld]. Padding columns stay zero (g is zero there). */
+WB_KERNEL static void FN(tanh_backward)(REAL *z, REAL *dw0t, REAL *db, const REAL *g, const REAL *dout,
+                                        const REAL *wout, const REAL *a, const REAL *x, const REAL *w0t,
+                                        const struct layout *L, int d, int ld, REAL *tmp)
+{
+    REAL *sp = tmp, *spp = tmp + ld, *sppp = tmp + 2 * ld, *acc0 = tmp + 3 * ld;
     REAL *dzscr = tmp + 4 * ld; /* [d][ld] layer 0's dz_k */
+    REAL *ga = tmp + WB_TMP_G * ld, *gb = ga + ld;
     for (int64_t p = 0; p < L->nv; p++) {
-        FN(row_derivs)(sp, spp, sppp, acc, a + p * ld, g + p * ld, ld);
+        /* layers > 0: dz0 accumulates in place of z0, which is not needed again */
+        REAL *acc = z ? z + p * ld : acc0;
+        FN(row_derivs)(sp, spp, sppp, acc, a + p * ld, FN(grad_row)(g, dout, wout, ga, p, ld), ld);
         int k0, k1, ns;
         FN(point_channels)(&k0, &k1, &ns, L, p, d);
         for (int k = k0; k < k1; k++) {
-            const REAL *gk = g + (L->f[k] + p) * ld;
+            const REAL *gk = FN(grad_row)(g, dout, wout, ga, L->f[k] + p, ld);
+            const REAL *gkk = ns ? FN(grad_row)(g, dout, wout, gb, L->s[k] + p, ld) : NULL;
             if (z) {
                 REAL *zk = z + (L->f[k] + p) * ld;
-                if (ns == 0) {
+                if (ns == 0)
                     FN(row_back_first)(acc, zk, gk, sp, spp, ld);
-                } else {
-                    FN(row_back_second)(acc, zk, z + (L->s[k] + p) * ld, gk, g + (L->s[k] + p) * ld, sp, spp,
-                                        sppp, ld);
-                }
+                else
+                    FN(row_back_second)(acc, zk, z + (L->s[k] + p) * ld, gk, gkk, sp, spp, sppp, ld);
             } else {
                 if (ns == 0)
                     FN(row_back_first0)(acc, dzscr + k * ld, w0t + k * ld, gk, sp, spp, ld);
                 else
-                    FN(row_back_second0)(acc, dzscr + k * ld, w0t + k * ld, gk, g + (L->s[k] + p) * ld, sp,
-                                         spp, sppp, ld);
+                    FN(row_back_second0)(acc, dzscr + k * ld, w0t + k * ld, gk, gkk, sp, spp, sppp, ld);
             }
         }
         FN(row_add)(db, acc, ld);
-        if (z) {
-            FN(row_copy)(z + p * ld, acc, ld);
-        } else {
+        if (!z) {
             /* z0 = W0 x + b and z_k = W0[:,k]: dW0[:,k] += dz0 x_k + dz_k */
             for (int k = 0; k < d; k++)
                 FN(row_dw0)(dw0t + k * ld, acc, (k >= k0 && k < k1) ? dzscr + k * ld : NULL, x[p * d + k], ld);
@@ -264,13 +276,9 @@ static inline REAL FN(row_dot)(const REAL *restrict a, const REAL *restrict wout
     return acc[0];
 }
 
-static inline void FN(row_out_back)(REAL *restrict g, REAL *restrict dw, const REAL *restrict a,
-                                    const REAL *restrict wout, REAL dr, int ld)
+static inline void FN(row_out_back)(REAL *restrict dw, const REAL *restrict a, REAL dr, int ld)
 {
-    FOR_J(j) {
-        dw[j] += dr * a[j];
-        g[j] = dr * wout[j];
-    }
+    FOR_J(j) dw[j] += dr * a[j];
 }
 
 /* Output layer: out[r] = wout . a[r] (+ bias on value rows r < nv). wout:
@@ -282,12 +290,13 @@ WB_KERNEL static void FN(output_forward)(REAL *out, const REAL *a, const REAL *w
         out[r] = FN(row_dot)(a + r * ld, wout, ld) + (r < nv ? wout[ld] : 0);
 }
 
-/* Reverse of output_forward: dw [ld] += sum_r dout[r] a[r], g[r] = dout[r] wout. */
-WB_KERNEL static void FN(output_backward)(REAL *g, REAL *dw, const REAL *dout, const REAL *a,
-                                          const REAL *wout, int64_t rows, int ld)
+/* Output weights' part of the reverse of output_forward: dw [ld] += sum_r
+ * dout[r] a[r]. (The activations' part, dout[r] wout, tanh_backward forms
+ * row by row.) */
+WB_KERNEL static void FN(output_backward)(REAL *dw, const REAL *dout, const REAL *a, int64_t rows, int ld)
 {
     for (int64_t r = 0; r < rows; r++)
-        FN(row_out_back)(g + r * ld, dw, a + r * ld, wout, dout[r], ld);
+        FN(row_out_back)(dw, a + r * ld, dout[r], ld);
 }
 
 /* The weights in the shapes the kernels read, from m->params: layer 0's W
@@ -395,7 +404,7 @@ static void FN(backward)(struct wb_pinn_model *m, struct slot *s, const struct l
     REAL *db = tmp + WB_TMP_DB * ld, *dw = tmp + WB_TMP_DW * ld;
     int64_t off = w * (d + 1) + (int64_t)(depth - 1) * w * (w + 1); /* output layer */
     FOR_J(j) dw[j] = 0;
-    FN(output_backward)(g, dw, dout, s->a[depth - 1], ws->wout, rows, ld);
+    FN(output_backward)(dw, dout, s->a[depth - 1], rows, ld);
     REAL dbout = 0;
     for (int64_t p = 0; p < L->nv; p++)
         dbout += dout[p];
@@ -406,7 +415,9 @@ static void FN(backward)(struct wb_pinn_model *m, struct slot *s, const struct l
         off -= w * (w + 1);
         const REAL *wl = par + off;
         FOR_J(j) db[j] = 0;
-        FN(tanh_backward)(s->z[l], NULL, db, g, s->a[l], NULL, NULL, L, d, ld, tmp);
+        /* the last hidden layer's g is dout wout, formed row by row */
+        FN(tanh_backward)(s->z[l], NULL, db, l == depth - 1 ? NULL : g, dout, ws->wout, s->a[l], NULL, NULL, L,
+                          d, ld, tmp);
         for (int j = 0; j < w; j++)
             grad[off + w * w + j] += db[j];
         GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, w, w, (int)rows, 1, s->z[l], ld, s->a[l - 1], ld, 1,
@@ -417,7 +428,8 @@ static void FN(backward)(struct wb_pinn_model *m, struct slot *s, const struct l
     for (int k = 0; k < d; k++)
         FOR_J(j) dw0t[k * ld + j] = 0;
     FOR_J(j) db[j] = 0;
-    FN(tanh_backward)(NULL, dw0t, db, g, s->a[0], x, ws->w0t, L, d, ld, tmp);
+    FN(tanh_backward)(NULL, dw0t, db, depth == 1 ? NULL : g, dout, ws->wout, s->a[0], x, ws->w0t, L, d, ld,
+                      tmp);
     for (int j = 0; j < w; j++) {
         grad[w * d + j] += db[j];
         for (int k = 0; k < d; k++)
