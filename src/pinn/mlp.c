@@ -38,10 +38,13 @@
  * blocks of WB_LANES: a constant trip count is what GCC's -O2 vectoriser
  * (cost model "very cheap") needs, and 16 fills a 512-bit register of floats. */
 #define WB_LANES 16
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__)
 /* The elementwise kernels also get AVX-512 and AVX2 builds, picked at load
  * time (ifunc) whatever -march the build used, as OpenBLAS does for its GEMMs;
- * the baseline build keeps its tanh scalar (SSE2 cannot if-convert it). */
+ * the baseline build keeps its tanh scalar (SSE2 cannot if-convert it).
+ * Not under ThreadSanitizer, whose instrumented ifunc resolvers would run
+ * before its runtime is up. */
 #define WB_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define WB_KERNEL
