@@ -54,7 +54,14 @@ int wb_gpu_comm_create(struct wb_gpu_comm *c, const struct wb_world *w, struct w
     c->rank = w->rank;
     c->size = w->size;
 #ifdef WB_HAVE_NCCL
-    nccl_init(c, w, err);
+    /* NCCL refuses two ranks on one GPU: say so before ncclCommInitRank can hang. */
+    int ndev = wb_gpu_device_count();
+    if (w->node_size > ndev)
+        WB_FAIL(err, WB_ERR_USAGE,
+                "[run] backend: cuda with NCCL needs one GPU per rank: %d ranks on %s, %d GPUs",
+                w->node_size, w->hostnames[w->rank], ndev);
+    if (wb_world_agree(w, err) == WB_OK)
+        nccl_init(c, w, err);
 #endif
     int status = wb_world_agree(w, err);
     if (status != WB_OK)

@@ -122,7 +122,7 @@ static void random_fill(double *v, int64_t n, double scale, int seed)
 static void kernels_one(int prec, int d)
 {
     size_t rs = prec == WB_FP32 ? 4 : 8;
-    double rtol = prec == WB_FP32 ? 2e-6 : 1e-14, atol = prec == WB_FP32 ? 1e-6 : 1e-14;
+    double rtol = prec == WB_FP32 ? 1e-5 : 1e-13, atol = prec == WB_FP32 ? 1e-5 : 1e-13;
     int w = 37;
     struct wb_pinn_layout L;
     wb_pinn_layout_make(&L, 300, 77, 41, d);
@@ -303,7 +303,7 @@ static void model_pair(int problem, int prec, bool hard)
     }
     print_message("problem %d %s hard %d: 30 steps, worst relative loss difference %.3e\n", problem,
                   prec == WB_FP32 ? "fp32" : "fp64", hard, worst);
-    assert_true(worst <= (prec == WB_FP32 ? 1e-3 : 1e-9));
+    assert_true(worst <= (prec == WB_FP32 ? 5e-3 : 1e-9));
     assert_int_equal(opt_g.step, 30);
 
     wb_pinn_adam_free(&opt_c);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # PINN training with --backend cuda against --backend cpu, same configuration: the loss
-# trajectories agree (fp64: relative 1e-8 over 60 iterations; fp32: 2e-3 over 20), the
+# trajectories agree (fp64: relative 1e-8 over 60 iterations; fp32: 5e-3 over 20), the
 # tables are the CPU backend's with backend "cuda", checkpoints resume. Skips (77) without
 # a CUDA device.
 . "$WB_SRCDIR/tests/lib/common.sh"
@@ -37,7 +37,7 @@ run 1 cuda fp64 60 gpu64
 compare cpu64 gpu64 1e-8 || fail "fp64 trajectories differ"
 run 1 cpu fp32 20 cpu32
 run 1 cuda fp32 20 gpu32
-compare cpu32 gpu32 2e-3 || fail "fp32 trajectories differ"
+compare cpu32 gpu32 5e-3 || fail "fp32 trajectories differ"
 if [ "$ndev" -ge 2 ]; then
     run 2 cpu fp64 30 cpu64n2
     run 2 cuda fp64 30 gpu64n2
