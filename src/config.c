@@ -188,7 +188,7 @@ static const struct key keys[] = {
 #define NKEYS WB_ARRAY_LEN(keys)
 
 /* getopt codes: keys at OPT_KEY + index, clear of characters and of the options below. */
-enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_DRY_RUN, OPT_KEY = 2000 };
+enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_DRY_RUN, OPT_LIST_KEYS, OPT_KEY = 2000 };
 
 static int choice_index(const char *const *choices, const char *s, size_t len)
 {
@@ -484,7 +484,7 @@ static int load_file(struct wb_config *cfg, const char *path, struct wb_error *e
 
 static struct option *build_options(void)
 {
-    struct option *opts = calloc(NKEYS + 5, sizeof *opts);
+    struct option *opts = calloc(NKEYS + 6, sizeof *opts);
     if (!opts)
         return NULL;
     size_t n = 0;
@@ -501,6 +501,7 @@ static struct option *build_options(void)
     opts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
     opts[n++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
     opts[n++] = (struct option){"dry-run", no_argument, NULL, OPT_DRY_RUN};
+    opts[n++] = (struct option){"list-keys", no_argument, NULL, OPT_LIST_KEYS};
     return opts;
 }
 
@@ -580,6 +581,8 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
             *action = WB_ACTION_VERSION;
         } else if (c == OPT_DRY_RUN) {
             *action = WB_ACTION_DRY_RUN;
+        } else if (c == OPT_LIST_KEYS) {
+            *action = WB_ACTION_LIST_KEYS;
         } else if (c == ':') {
             WB_FAIL(err, WB_ERR_USAGE, "%s: missing value", argv[optind - 1]);
         } else if (c == '?') {
@@ -606,7 +609,7 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
     free(opts);
     if (err->status != WB_OK)
         return err->status;
-    if (*action == WB_ACTION_HELP || *action == WB_ACTION_VERSION)
+    if (*action == WB_ACTION_HELP || *action == WB_ACTION_VERSION || *action == WB_ACTION_LIST_KEYS)
         return WB_OK;
     return wb_config_validate(cfg, err);
 }
@@ -731,6 +734,7 @@ void wb_config_print_help(FILE *out)
             "       wavebench export FILE --csv|--json\n\n"
             "  --config FILE       INI file (defaults < file < command line)\n"
             "  --dry-run           print the resolved configuration as INI and exit\n"
+            "  --list-keys         print every key as a tab-separated table (for tools)\n"
             "  -h, --help          this text\n"
             "  -V, --version       version and build options\n\n"
             "Every option is also a key of the INI file, [section] key:\n");
@@ -757,6 +761,29 @@ void wb_config_print_help(FILE *out)
     fprintf(out, "\nSizes take K, M, G or T suffixes (powers of 1024).\n"
                  "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration, 3 a result "
                  "failed its check, 4 interrupted (checkpoint written).\n");
+}
+
+void wb_config_print_keys(FILE *out)
+{
+    static const char *const type_names[] = {"bool", "int", "size", "double", "string", "enum", "set"};
+    fprintf(out, "# section\tkey\toption\ttype\tmin\tmax\tchoices\tdefault\n");
+    for (size_t i = 0; i < NKEYS; i++) {
+        const struct key *k = &keys[i];
+        char allowed[256] = "";
+        if (k->choices)
+            for (int c = 0; k->choices[c]; c++) {
+                size_t used = strlen(allowed);
+                snprintf(allowed + used, sizeof allowed - used, "%s%s", c ? "," : "", k->choices[c]);
+            }
+        int numeric = k->type == KEY_INT || k->type == KEY_SIZE || k->type == KEY_DOUBLE;
+        fprintf(out, "%s\t%s\t%s\t%s%s\t", k->section, k->name, k->opt ? k->opt : "-",
+                type_names[k->type], k->flags & KEY_AUTO_OK ? "|auto" : k->flags & KEY_EMPTY_OK ? "|empty" : "");
+        if (numeric)
+            fprintf(out, "%.17g\t%.17g\t", k->lo, k->hi);
+        else
+            fprintf(out, "-\t-\t");
+        fprintf(out, "%s\t%s\n", allowed[0] ? allowed : "-", k->deflt);
+    }
 }
 
 static const char *name_at(const char *const *names, size_t count, int i)

@@ -184,6 +184,8 @@ int main(int argc, char **argv)
         if (w.rank == 0) {
             if (action == WB_ACTION_HELP)
                 wb_config_print_help(stdout);
+            else if (action == WB_ACTION_LIST_KEYS)
+                wb_config_print_keys(stdout);
             else if (action == WB_ACTION_VERSION)
                 printf("wavebench %s (%s)\nconfigure: %s\nHDF5 %s; BLAS %s; CUDA %s; NCCL %s; curl %s\n%s\n",
                        si.version, si.git_revision, si.configure_args, si.hdf5, si.blas, si.cuda,

@@ -106,7 +106,8 @@ struct wb_config {
 };
 
 /* What the command line asked for besides configuration. */
-enum wb_action { WB_ACTION_RUN, WB_ACTION_HELP, WB_ACTION_VERSION, WB_ACTION_DRY_RUN };
+enum wb_action { WB_ACTION_RUN, WB_ACTION_HELP, WB_ACTION_VERSION, WB_ACTION_DRY_RUN,
+                 WB_ACTION_LIST_KEYS };
 
 /* Fills cfg with the embedded defaults. */
 void wb_config_defaults(struct wb_config *cfg);
@@ -130,6 +131,10 @@ void wb_config_write_ini(const struct wb_config *cfg, FILE *out);
 
 /* Same as wb_config_write_ini into a malloc'd string (NULL on allocation failure). */
 char *wb_config_ini_string(const struct wb_config *cfg);
+
+/* Every key as a tab-separated table: section, key, option, type, min, max, choices,
+ * default (--list-keys; tests and tools read it). */
+void wb_config_print_keys(FILE *out);
 
 /* Usage text for --help. */
 void wb_config_print_help(FILE *out);
