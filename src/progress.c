@@ -3,6 +3,7 @@
 #include "wavebench/progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,8 +15,17 @@ void wb_progress_start(struct wb_progress *p, const struct wb_world *w,
                        const struct wb_config *cfg, const char *label)
 {
     memset(p, 0, sizeof *p);
-    p->enabled = w->rank == 0 && !cfg->quiet;
-    p->tty = isatty(STDOUT_FILENO);
+    /* Open MPI gives rank 0 a pseudo-terminal even when mpirun's output goes to a file,
+     * so under a launcher only WAVEBENCH_PROGRESS=tty asks for the rewritten line. */
+    const char *mode = getenv("WAVEBENCH_PROGRESS");
+    int launched = getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("SLURM_STEP_ID");
+    p->enabled = w->rank == 0 && !cfg->quiet && !(mode && strcmp(mode, "off") == 0);
+    if (mode && strcmp(mode, "tty") == 0)
+        p->tty = true;
+    else if (mode && strcmp(mode, "plain") == 0)
+        p->tty = false;
+    else
+        p->tty = !launched && isatty(STDOUT_FILENO);
     p->start = p->last = MPI_Wtime();
     snprintf(p->label, sizeof p->label, "%s", label);
 }

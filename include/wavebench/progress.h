@@ -1,6 +1,8 @@
 /* wavebench progress: what a person watching a long run sees, on rank 0 only.
  * On a terminal one line is rewritten in place; otherwise plain lines, at most one
- * every few seconds; nothing with --quiet. Progress is never part of the results. */
+ * every few seconds; nothing with --quiet. Under mpirun or srun, where a terminal cannot be
+ * told from a log, plain lines unless WAVEBENCH_PROGRESS=tty; WAVEBENCH_PROGRESS=plain or
+ * off force the others. Progress is never part of the results. */
 #ifndef WB_PROGRESS_H
 #define WB_PROGRESS_H
 

@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "wavebench/progress.h"
 #include "wavebench/stats.h"
+#ifdef WB_HAVE_CUDA
+#include "wavebench/gpu_coll.h"
+#endif
 
 size_t wb_dtype_size(int dtype)
 {
@@ -489,6 +494,10 @@ int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, stru
 int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
                 struct wb_results *results, struct wb_error *err)
 {
+#ifdef WB_HAVE_CUDA
+    if (cfg->backend == WB_BACKEND_CUDA) /* NCCL and CUDA-aware MPI on device buffers */
+        return wb_gpu_coll_run(w, cfg, results, err);
+#endif
     const struct wb_coll_config *cc = &cfg->coll;
     struct ctx c = {.comm = w->comm, .rank = w->rank, .n = w->size, .root = (int)cc->root};
     {
@@ -505,9 +514,12 @@ int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
     }
     int status = wb_world_agree(w, err);
     int64_t wrong_total = 0;
+    struct wb_progress progress;
+    wb_progress_start(&progress, w, cfg, "collectives");
     for (int coll = 0; status == WB_OK && coll < WB_COLL_COUNT; coll++) {
         if (!(cc->colls & (1u << coll)))
             continue;
+        wb_progress_update(&progress, (double)coll / WB_COLL_COUNT, true, wb_coll_name(coll));
         char path[64], title[128];
         snprintf(path, sizeof path, "collectives/%s", wb_coll_name(coll));
         snprintf(title, sizeof title, "%s, MPI, host buffers, %d ranks, %d localities",
@@ -531,6 +543,7 @@ int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
         wb_table_attr_num(t, "wrong", (double)wrong);
         wb_table_attr_text(t, "verdict", !cc->check ? "unchecked" : wrong ? "FAILED" : "OK");
     }
+    wb_progress_end(&progress);
     free(c.send);
     free(c.recv);
     if (status == WB_OK && wrong_total > 0)

@@ -17,6 +17,19 @@
 #ifdef WB_HAVE_OPENBLAS
 #include <cblas.h>
 #endif
+#ifdef WB_HAVE_CUDA
+#include "wavebench/pinn_gpu.h"
+#endif
+
+/* Backend cuda: the GPU model (NULL on cpu) and its communicator. The host model keeps
+ * what checkpoints, evaluation and the tables read; it is refreshed from the device
+ * before each of them (gpu_to_host). */
+struct gpu_side {
+    struct wb_pinn_gpu *m;
+#ifdef WB_HAVE_CUDA
+    struct wb_gpu_comm c;
+#endif
+};
 
 static const char *const term_names[WB_PINN_NTERMS] = {"pde", "ic", "ict", "bc"};
 
@@ -254,7 +267,7 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
     for (int k = 0; k < T_COUNT; k++)
         if (f->done)
             memcpy(wb_table_raw(t, raw[k], 0), times[k], sizeof(double) * (size_t)f->done);
-    wb_table_attr_text(t, "backend", "cpu");
+    wb_table_attr_text(t, "backend", wb_backend_name(cfg->backend));
     wb_table_attr_text(t, "hard_constraints", pc->hard_constraints ? "yes" : "no");
     wb_table_attr_num(t, "interior_points", (double)pc->n_interior);
     wb_table_attr_num(t, "initial_points", (double)pc->n_initial);
@@ -277,10 +290,61 @@ int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, stru
     return WB_OK;
 }
 
+static int sample(struct gpu_side *gpu, struct wb_pinn_model *m, const struct wb_world *w,
+                  const struct wb_pinn_config *pc, uint64_t epoch, const struct wb_pinn_counts *g,
+                  struct wb_error *err)
+{
+#ifdef WB_HAVE_CUDA
+    if (gpu->m)
+        return wb_pinn_gpu_sample(gpu->m, (uint64_t)pc->seed, epoch, g, w->rank, w->size, err);
+#else
+    (void)gpu;
+#endif
+    return wb_pinn_model_sample(m, (uint64_t)pc->seed, epoch, g, w->rank, w->size, err);
+}
+
+/* Copies the device parameters (and Adam state with opt) to the host model; no-op on cpu. */
+static void gpu_to_host(const struct wb_world *w, struct gpu_side *gpu, struct wb_pinn_model *m,
+                        struct wb_pinn_adam *opt)
+{
+#ifdef WB_HAVE_CUDA
+    struct wb_error err;
+    wb_error_clear(&err);
+    if (gpu->m && wb_pinn_gpu_download(gpu->m, m, opt, &err) != WB_OK) {
+        fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err.msg);
+        MPI_Abort(w->comm, WB_ERR_RUNTIME);
+    }
+#else
+    (void)w, (void)gpu, (void)m, (void)opt;
+#endif
+}
+
+#ifdef WB_HAVE_CUDA
+/* One GPU iteration up to the global terms: loss and gradient, ncclAllReduce, terms.
+ * *compute and *allreduce are CUDA-event seconds. A failure here cannot be agreed on. */
+static void gpu_iteration(const struct wb_world *w, const struct wb_config *cfg, struct gpu_side *gpu,
+                          const double weights[WB_PINN_NTERMS], int64_t it,
+                          double terms[WB_PINN_NTERMS], double *compute, double *allreduce)
+{
+    struct wb_error err;
+    wb_error_clear(&err);
+    if (wb_pinn_gpu_loss_grad(gpu->m, weights, &err) != WB_OK ||
+        (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it &&
+         wb_pinn_gpu_poison(gpu->m, &err) != WB_OK) ||
+        wb_pinn_gpu_allreduce(gpu->m, &gpu->c, &err) != WB_OK ||
+        wb_pinn_gpu_terms(gpu->m, terms, &err) != WB_OK ||
+        wb_pinn_gpu_times(gpu->m, compute, allreduce, &err) != WB_OK) {
+        fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err.msg);
+        MPI_Abort(w->comm, WB_ERR_RUNTIME);
+    }
+}
+#endif
+
 /* The loop proper; fills f and the per-iteration times. */
 static int train(const struct wb_world *w, const struct wb_config *cfg, struct wb_pinn_model *m,
                  struct wb_pinn_adam *opt, struct wb_table *hist, const struct history_cols *hc,
-                 struct run_figures *f, double *const times[T_COUNT], struct wb_error *err)
+                 struct run_figures *f, double *const times[T_COUNT], struct gpu_side *gpu,
+                 struct wb_error *err)
 {
     const struct wb_pinn_config *pc = &cfg->pinn;
     const double weights[WB_PINN_NTERMS] = {pc->w_pde, pc->w_ic, pc->w_ict, pc->w_bc};
@@ -293,7 +357,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
     struct wb_progress progress;
     wb_progress_start(&progress, w, cfg, label);
 
-    if (wb_pinn_model_sample(m, (uint64_t)pc->seed, epoch, &g, w->rank, w->size, err) != WB_OK)
+    if (sample(gpu, m, w, pc, epoch, &g, err) != WB_OK)
         return wb_world_agree(w, err);
     int status = WB_OK;
     MPI_Barrier(w->comm);
@@ -302,28 +366,39 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
         double t0 = MPI_Wtime();
         if (pc->resample_every && it > f->start && it % pc->resample_every == 0) {
             epoch = (uint64_t)(it / pc->resample_every);
-            wb_pinn_model_sample(m, (uint64_t)pc->seed, epoch, &g, w->rank, w->size, err);
+            sample(gpu, m, w, pc, epoch, &g, err);
         }
-        double local_terms[WB_PINN_NTERMS];
-        wb_pinn_loss_grad(m, local_terms, weights);
-        if (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it) {
-            /* Test-only (debug.nan_iteration): this rank's loss share turns NaN. */
-            if (m->precision == WB_FP32)
-                ((float *)m->grads)[m->n_params] = NAN;
-            else
-                ((double *)m->grads)[m->n_params] = NAN;
+        double t1, t2;
+#ifdef WB_HAVE_CUDA
+        if (gpu->m) {
+            double compute, allreduce;
+            gpu_iteration(w, cfg, gpu, weights, it, f->terms, &compute, &allreduce);
+            t1 = t0 + compute;
+            t2 = t1 + allreduce;
+        } else
+#endif
+        {
+            double local_terms[WB_PINN_NTERMS];
+            wb_pinn_loss_grad(m, local_terms, weights);
+            if (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it) {
+                /* Test-only (debug.nan_iteration): this rank's loss share turns NaN. */
+                if (m->precision == WB_FP32)
+                    ((float *)m->grads)[m->n_params] = NAN;
+                else
+                    ((double *)m->grads)[m->n_params] = NAN;
+            }
+            t1 = MPI_Wtime();
+            int rc = MPI_Allreduce(MPI_IN_PLACE, m->grads, nslots, type, MPI_SUM, w->comm);
+            t2 = MPI_Wtime();
+            if (rc != MPI_SUCCESS) {
+                wb_mpi_fail(err, rc, "MPI_Allreduce(gradient)", __FILE__, __LINE__);
+                fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err->msg);
+                MPI_Abort(w->comm, WB_ERR_RUNTIME);
+            }
+            /* The global terms ride in the gradient's last slots: every rank sees the same. */
+            for (int k = 0; k < WB_PINN_NTERMS; k++)
+                f->terms[k] = real_at(m->grads, m->precision, m->n_params + k);
         }
-        double t1 = MPI_Wtime();
-        int rc = MPI_Allreduce(MPI_IN_PLACE, m->grads, nslots, type, MPI_SUM, w->comm);
-        double t2 = MPI_Wtime();
-        if (rc != MPI_SUCCESS) {
-            wb_mpi_fail(err, rc, "MPI_Allreduce(gradient)", __FILE__, __LINE__);
-            fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err->msg);
-            MPI_Abort(w->comm, WB_ERR_RUNTIME);
-        }
-        /* The global terms ride in the gradient's last slots: every rank sees the same. */
-        for (int k = 0; k < WB_PINN_NTERMS; k++)
-            f->terms[k] = real_at(m->grads, m->precision, m->n_params + k);
         f->loss = wb_pinn_loss_total(f->terms, weights);
         if (!isfinite(f->loss)) {
             status = WB_FAIL(err, WB_ERR_RUNTIME,
@@ -333,6 +408,14 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
             break;
         }
         double lr = wb_pinn_adam_lr(opt);
+#ifdef WB_HAVE_CUDA
+        if (gpu->m) {
+            if (wb_pinn_gpu_adam_step(gpu->m, opt, err) != WB_OK) {
+                fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err->msg);
+                MPI_Abort(w->comm, WB_ERR_RUNTIME);
+            }
+        } else
+#endif
         wb_pinn_adam_step(opt, m->params, m->grads);
         f->done++;
         int64_t next = it + 1;
@@ -342,17 +425,21 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
                 status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (loss history)");
                 break;
             }
-            if (pc->eval_every && it % pc->eval_every == 0)
+            if (pc->eval_every && it % pc->eval_every == 0) {
+                gpu_to_host(w, gpu, m, NULL);
                 wb_table_set_f64(hist, (size_t)row, hc->rel_l2, rel_l2(w, m, pc->eval_grid));
+            }
             double pps = (double)total_points(&g, m->hard) * (double)f->done /
                          (MPI_Wtime() - t_start);
             snprintf(detail, sizeof detail, "iter %lld/%lld loss %.3e points/s %.3g",
                      (long long)next, (long long)pc->iters, f->loss, pps);
             wb_progress_update(&progress, (double)next / (double)pc->iters, false, detail);
         }
-        if (pc->checkpoint_every && next % pc->checkpoint_every == 0 && next < pc->iters &&
-            (status = checkpoint(w, cfg, m, opt, next, err)) != WB_OK)
-            break;
+        if (pc->checkpoint_every && next % pc->checkpoint_every == 0 && next < pc->iters) {
+            gpu_to_host(w, gpu, m, opt);
+            if ((status = checkpoint(w, cfg, m, opt, next, err)) != WB_OK)
+                break;
+        }
         int any_stop = wb_world_stop_requested(w);
         double t3 = MPI_Wtime();
         times[T_COMPUTE][f->done - 1] = t1 - t0;
@@ -367,6 +454,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
         }
     }
     double wall = MPI_Wtime() - t_start;
+    gpu_to_host(w, gpu, m, opt); /* the final checkpoint, evaluation and tables read the host */
     MPI_Allreduce(&wall, &f->wall, 1, MPI_DOUBLE, MPI_MAX, w->comm);
     for (int k = 0; k < T_COUNT; k++) {
         double mean = 0;
@@ -409,6 +497,15 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         if (pc->resume[0])
             status = resume(w, cfg, &m, &opt, &f.start, err);
     }
+    struct gpu_side gpu = {0};
+#ifdef WB_HAVE_CUDA
+    if (status == WB_OK && cfg->backend == WB_BACKEND_CUDA &&
+        (status = wb_gpu_comm_create(&gpu.c, w, err)) == WB_OK) {
+        if (wb_pinn_gpu_create(&gpu.m, &m, err) == WB_OK)
+            wb_pinn_gpu_upload(gpu.m, &m, &opt, err);
+        status = wb_world_agree(w, err);
+    }
+#endif
     if (status == WB_OK && f.start >= pc->iters)
         status = WB_FAIL(err, WB_ERR_USAGE,
                          "[pinn] iters: %lld, but the checkpoint is at iteration %lld already",
@@ -424,7 +521,7 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
 
     if (status == WB_OK) {
-        status = train(w, cfg, &m, &opt, hist, &hc, &f, times, err);
+        status = train(w, cfg, &m, &opt, hist, &hc, &f, times, &gpu, err);
         int ran = f.done > 0;
         /* After a NaN the parameters are garbage: keep the previous checkpoint. */
         if ((status == WB_OK || status == WB_ERR_INTERRUPTED) && ran) {
@@ -454,6 +551,10 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     }
     for (int k = 0; k < T_COUNT; k++)
         free(times[k]);
+#ifdef WB_HAVE_CUDA
+    wb_pinn_gpu_free(gpu.m);
+    wb_gpu_comm_free(&gpu.c);
+#endif
     wb_pinn_adam_free(&opt);
     wb_pinn_model_free(&m);
     return status;
