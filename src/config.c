@@ -468,6 +468,8 @@ static int load_file(struct wb_config *cfg, const char *path, struct wb_error *e
         return WB_FAIL(err, WB_ERR_USAGE, "--config: cannot read '%s': %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return WB_FAIL(err, WB_ERR_USAGE, "--config: '%s' is a directory, not a file", path);
+    if (!S_ISREG(st.st_mode)) /* a device or a pipe could be read forever */
+        return WB_FAIL(err, WB_ERR_USAGE, "--config: '%s' is not a regular file", path);
     FILE *f = fopen(path, "r");
     if (!f)
         return WB_FAIL(err, WB_ERR_USAGE, "--config: cannot read '%s': %s", path, strerror(errno));
@@ -565,7 +567,7 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
     build_shortopts(shortopts);
     unsigned char seen[NKEYS] = {0};
 
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then resets all of its state, so loading twice works */
     opterr = 0;
     int c, longindex;
     while (err->status == WB_OK &&

@@ -12,6 +12,10 @@ int wb_error_set(struct wb_error *err, int status, const char *file, int line,
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        /* A message quotes user input: control characters would break the one line. */
+        for (char *c = err->msg; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
         err->status = status;
         err->file = file;
         err->line = line;

@@ -24,7 +24,8 @@ struct wb_error {
     int line;
 };
 
-/* Records a failure (if none is recorded yet) and returns status. */
+/* Records a failure (if none is recorded yet) and returns status. Control characters in
+ * the message become '?', so it always prints as one line. */
 int wb_error_set(struct wb_error *err, int status, const char *file, int line,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

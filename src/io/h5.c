@@ -153,7 +153,8 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
 {
     const struct wb_world *w = o->w;
     hid_t lcpl = -1, group = -1, str = -1, dset = -1;
-    char list[WB_TABLE_MAX_COLS * (WB_NAME_LEN + 1)] = "";
+    char list[(WB_TABLE_MAX_COLS > WB_TABLE_MAX_ATTRS ? WB_TABLE_MAX_COLS : WB_TABLE_MAX_ATTRS) *
+              (WB_NAME_LEN + 1)] = "";
     H5_TRY(err, lcpl = H5Pcreate(H5P_LINK_CREATE));
     H5_TRY(err, H5Pset_create_intermediate_group(lcpl, 1));
     H5_TRY(err, group = H5Gcreate2(file, t->path, lcpl, H5P_DEFAULT, H5P_DEFAULT));
@@ -169,11 +170,17 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
         strcat(list, t->raw[i].name);
     }
     H5_TRY(err, attr_text(group, "raw", list));
+    list[0] = '\0';
     for (size_t i = 0; i < t->nattrs; i++) {
         const struct wb_attr *a = &t->attrs[i];
         H5_TRY(err, a->is_text ? attr_text(group, a->name, a->text)
                                : attr_double(group, a->name, a->number));
+        strcat(list, i ? "," : "");
+        strcat(list, a->name);
     }
+    /* Readers look attributes and tables up by name from these lists, never by
+     * iterating: iteration over a damaged file is where HDF5 itself can crash. */
+    H5_TRY(err, attr_text(group, "attributes", list));
     H5_TRY(err, str = string_type(WB_STR_LEN));
     for (size_t i = 0; i < t->ncols; i++) {
         const struct wb_column *c = &t->cols[i];
@@ -233,9 +240,10 @@ done:
 }
 
 static int write_root(const struct wb_world *w, const struct wb_config *cfg,
-                      const struct wb_run_info *run, const struct wb_sysinfo *si, hid_t file,
-                      struct wb_error *err)
+                      const struct wb_run_info *run, const struct wb_sysinfo *si,
+                      const struct wb_results *res, hid_t file, struct wb_error *err)
 {
+    char *names = NULL, *tables = NULL;
     char *ini = wb_config_ini_string(cfg);
     if (!ini)
         return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (configuration text)");
@@ -263,16 +271,46 @@ static int write_root(const struct wb_world *w, const struct wb_config *cfg,
     };
     for (size_t i = 0; i < WB_ARRAY_LEN(texts); i++)
         H5_TRY(err, attr_text(file, texts[i].name, texts[i].value));
-    H5_TRY(err, attr_int(file, "format_version", FORMAT_VERSION));
-    H5_TRY(err, attr_int(file, "ranks", w->size));
-    H5_TRY(err, attr_int(file, "localities", w->n_localities));
-    H5_TRY(err, attr_int(file, "cpus_online", si->cpus_online));
-    H5_TRY(err, attr_double(file, "mem_total_gib", si->mem_total_gib));
-    H5_TRY(err, attr_int(file, "exit_status", run->exit_status));
-    H5_TRY(err, attr_int(file, "complete", run->complete));
-    H5_TRY(err, attr_double(file, "wtick", w->wtick));
-    H5_TRY(err, attr_int(file, "wtime_is_global", w->wtime_is_global));
+    const struct { const char *name; double value; } numbers[] = {
+        {"format_version", FORMAT_VERSION},
+        {"ranks", w->size},
+        {"localities", w->n_localities},
+        {"cpus_online", si->cpus_online},
+        {"mem_total_gib", si->mem_total_gib},
+        {"exit_status", run->exit_status},
+        {"complete", run->complete},
+        {"wtick", w->wtick},
+        {"wtime_is_global", w->wtime_is_global},
+    };
+    for (size_t i = 0; i < WB_ARRAY_LEN(numbers); i++)
+        H5_TRY(err, numbers[i].value == (double)(long long)numbers[i].value
+                        ? attr_int(file, numbers[i].name, (long long)numbers[i].value)
+                        : attr_double(file, numbers[i].name, numbers[i].value));
+    /* The index readers use instead of iterating (see write_table). */
+    size_t len = 1;
+    for (size_t i = 0; i < WB_ARRAY_LEN(texts); i++)
+        len += strlen(texts[i].name) + 1;
+    for (size_t i = 0; i < WB_ARRAY_LEN(numbers); i++)
+        len += strlen(numbers[i].name) + 1;
+    for (size_t i = 0; i < res->ntables; i++)
+        len += strlen(res->tables[i]->path) + 1;
+    names = calloc(1, len);
+    tables = calloc(1, len);
+    if (!names || !tables) {
+        WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results index)");
+        goto done;
+    }
+    for (size_t i = 0; i < WB_ARRAY_LEN(texts); i++)
+        strcat(strcat(names, i ? "," : ""), texts[i].name);
+    for (size_t i = 0; i < WB_ARRAY_LEN(numbers); i++)
+        strcat(strcat(names, ","), numbers[i].name);
+    for (size_t i = 0; i < res->ntables; i++)
+        strcat(strcat(tables, i ? "," : ""), res->tables[i]->path);
+    H5_TRY(err, attr_text(file, "attributes", names));
+    H5_TRY(err, attr_text(file, "tables", tables));
 done:
+    free(names);
+    free(tables);
     free(ini);
     return err->status;
 }
@@ -325,6 +363,8 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
     hid_t fapl = -1, file = -1, dxpl = -1;
     H5_TRY(err, fapl = H5Pcreate(H5P_FILE_ACCESS));
     H5_TRY(err, H5Pset_fapl_mpio(fapl, w->comm, MPI_INFO_NULL));
+    /* The 1.8+ format checksums its metadata, so a damaged file is refused, not misread. */
+    H5_TRY(err, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST));
     H5_TRY(err, dxpl = H5Pcreate(H5P_DATASET_XFER));
     H5_TRY(err, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
     file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
@@ -333,7 +373,7 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
         goto done;
     }
     struct h5_out out = {w, dxpl, tmp};
-    if (write_root(w, cfg, run, si, file, err) != WB_OK || write_system(&out, file, err) != WB_OK)
+    if (write_root(w, cfg, run, si, res, file, err) != WB_OK || write_system(&out, file, err) != WB_OK)
         goto done;
     for (size_t i = 0; i < res->ntables; i++)
         if (write_table(&out, file, res->tables[i], err) != WB_OK)
@@ -409,22 +449,6 @@ static int read_attr_into(struct wb_table *t, hid_t loc, const char *name, char 
     return rc;
 }
 
-struct attr_walk {
-    struct wb_table *t;
-    char **big_text;
-    const char *skip[4];
-};
-
-static herr_t attr_visit(hid_t loc, const char *name, const H5A_info_t *info, void *data)
-{
-    (void)info;
-    struct attr_walk *walk = data;
-    for (size_t i = 0; i < WB_ARRAY_LEN(walk->skip) && walk->skip[i]; i++)
-        if (strcmp(walk->skip[i], name) == 0)
-            return 0;
-    return read_attr_into(walk->t, loc, name, walk->big_text) < 0 ? -1 : 0;
-}
-
 /* Reads a text attribute whole into out (a column list is longer than a table
  * attribute's text), truncated only to size. */
 static int read_text_attr(hid_t loc, const char *name, char *out, size_t size)
@@ -452,6 +476,45 @@ static int read_text_attr(hid_t loc, const char *name, char *out, size_t size)
     return rc;
 }
 
+/* A text attribute of any length, malloc'd; NULL if absent or not text. */
+static char *read_text_alloc(hid_t loc, const char *name)
+{
+    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+    if (attr < 0)
+        return NULL;
+    hid_t type = H5Aget_type(attr);
+    char *buf = NULL;
+    if (type >= 0 && H5Tget_class(type) == H5T_STRING) {
+        size_t len = H5Tget_size(type);
+        hid_t mem = string_type(len);
+        buf = len < (1u << 24) ? calloc(1, len + 1) : NULL;
+        if (buf && (mem < 0 || H5Aread(attr, mem, buf) < 0)) {
+            free(buf);
+            buf = NULL;
+        }
+        if (mem >= 0)
+            H5Tclose(mem);
+    }
+    if (type >= 0)
+        H5Tclose(type);
+    H5Aclose(attr);
+    return buf;
+}
+
+/* Reads the attributes a location lists in its "attributes" index into t. */
+static int read_listed_attrs(struct wb_table *t, hid_t loc, char **config_ini)
+{
+    char *list = read_text_alloc(loc, "attributes");
+    if (!list)
+        return -1;
+    int rc = 0;
+    char *save = NULL;
+    for (char *name = strtok_r(list, ",", &save); name && rc == 0; name = strtok_r(NULL, ",", &save))
+        rc = read_attr_into(t, loc, name, config_ini);
+    free(list);
+    return rc;
+}
+
 static long long read_int_attr(hid_t loc, const char *name, long long fallback)
 {
     long long v = fallback;
@@ -473,14 +536,13 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
     struct wb_table *t = wb_results_new_table(res, path, title);
     if (!t)
         return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", path);
-    struct attr_walk walk = {t, NULL, {"title", "columns", "raw", NULL}};
-    hsize_t idx = 0;
-    if (H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_NATIVE, &idx, attr_visit, &walk) < 0)
+    if (read_listed_attrs(t, group, NULL) != 0)
         return WB_FAIL(err, WB_ERR_USAGE, "%s: unreadable attributes", path);
 
     size_t nrows = 0;
     hid_t str = string_type(WB_STR_LEN);
-    for (char *name = strtok(columns, ","); name; name = strtok(NULL, ",")) {
+    char *save = NULL;
+    for (char *name = strtok_r(columns, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
         if (dset < 0) {
             H5Tclose(str);
@@ -498,7 +560,7 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
         int col = wb_table_add_col(t, name, type, head, unit, grp,
                                    (int)read_int_attr(dset, "width", 0),
                                    (int)read_int_attr(dset, "precision", 0));
-        int ok = col >= 0 && n >= 0;
+        int ok = col >= 0 && n >= 0 && n < (1LL << 32);
         if (ok && col == 0)
             nrows = (size_t)n;
         ok = ok && (size_t)n == nrows;
@@ -520,7 +582,7 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
     }
     H5Tclose(str);
     t->nrows = t->cap = nrows;
-    for (char *name = strtok(raw, ","); name; name = strtok(NULL, ",")) {
+    for (char *name = strtok_r(raw, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
         if (dset < 0)
             continue;
@@ -538,25 +600,6 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
         H5Dclose(dset);
     }
     return WB_OK;
-}
-
-struct visit_state {
-    struct wb_results *res;
-    struct wb_error *err;
-};
-
-static herr_t object_visit(hid_t root, const char *name, const H5O_info_t *info, void *data)
-{
-    struct visit_state *st = data;
-    if (info->type != H5O_TYPE_GROUP || strcmp(name, ".") == 0)
-        return 0;
-    hid_t group = H5Gopen2(root, name, H5P_DEFAULT);
-    if (group < 0)
-        return 0;
-    int is_table = H5Aexists(group, "columns") > 0;
-    int rc = is_table ? read_table(st->res, group, name, st->err) : WB_OK;
-    H5Gclose(group);
-    return rc == WB_OK ? 0 : -1;
 }
 
 int wb_h5_read_results(struct wb_results_file *out, const char *path, struct wb_error *err)
@@ -577,14 +620,22 @@ int wb_h5_read_results(struct wb_results_file *out, const char *path, struct wb_
         H5Fclose(file);
         return WB_FAIL(err, WB_ERR_USAGE, "'%s' is not a wavebench results file", path);
     }
-    struct attr_walk walk = {&out->meta, &out->config_ini, {NULL}};
-    hsize_t idx = 0;
-    H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, &idx, attr_visit, &walk);
-    struct visit_state st = {&out->results, err};
-    /* Creation order is not tracked, so tables come back in name order. */
-    if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, object_visit, &st, H5O_INFO_BASIC) < 0 &&
-        err->status == WB_OK)
-        WB_FAIL(err, WB_ERR_USAGE, "'%s': unreadable structure", path);
+    /* Tables come back in the order they ran, as the run printed them. */
+    char *tables = read_text_alloc(file, "tables");
+    if (read_listed_attrs(&out->meta, file, &out->config_ini) != 0 || !tables)
+        WB_FAIL(err, WB_ERR_USAGE, "'%s': damaged or incomplete results file", path);
+    char *save = NULL;
+    for (char *name = tables ? strtok_r(tables, ",", &save) : NULL; name && err->status == WB_OK;
+         name = strtok_r(NULL, ",", &save)) {
+        hid_t group = H5Gopen2(file, name, H5P_DEFAULT);
+        if (group < 0) {
+            WB_FAIL(err, WB_ERR_USAGE, "'%s': table '%s' missing", path, name);
+            break;
+        }
+        read_table(&out->results, group, name, err);
+        H5Gclose(group);
+    }
+    free(tables);
     H5Fclose(file);
     return err->status;
 }
