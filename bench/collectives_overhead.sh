@@ -2,8 +2,9 @@
 # collectives_overhead.sh: does wavebench's harness add anything to MPI_Allreduce?
 # In one run, at np 2, alternating ROUNDS times: wavebench's allreduce sweep (float, sum,
 # out-of-place, 8 B to 64 MiB) and bench/bare_allreduce.c (the same loop, nothing else).
-# Prints per size the median over rounds of each side's time and the ratio
-# wavebench / bare. Target: at most 1.05 at every size.
+# Prints per size the median over rounds of each side's time and their ratio, and the
+# ratio of the fastest rounds (noise only ever adds time, so best-of shows what the
+# harness itself adds). Target: at most 1.05 at every size.
 # usage: bench/collectives_overhead.sh [WAVEBENCH] (default ./wavebench); env ROUNDS (5), NP (2)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,12 +38,14 @@ for r in range(1, rounds + 1):
     for line in open(f"{work}/bare{r}.txt"):
         size, t = line.split()
         bare.setdefault(int(size), []).append(float(t))
-print(f"# allreduce float sum, out-of-place, np {2}, {rounds} alternating rounds; {mpi}")
-print(f"# {'size (B)':>12} {'wavebench us':>13} {'bare us':>10} {'ratio':>7}")
-worst = 0
+print(f"# allreduce float sum, out-of-place, np 2, {rounds} alternating rounds; {mpi}")
+print(f"# {'size (B)':>12} {'wavebench us':>13} {'bare us':>10} {'ratio':>7} {'best-of ratio':>14}")
+worst = worst_best = 0
 for size in sorted(wb):
     a, b = statistics.median(wb[size]), statistics.median(bare[size])
-    worst = max(worst, a / b)
-    print(f"  {size:>12} {a:>13.2f} {b:>10.2f} {a / b:>7.3f}")
-print(f"# worst ratio {worst:.3f} (target <= 1.05): {'met' if worst <= 1.05 else 'MISSED'}")
+    best = min(wb[size]) / min(bare[size])
+    worst, worst_best = max(worst, a / b), max(worst_best, best)
+    print(f"  {size:>12} {a:>13.2f} {b:>10.2f} {a / b:>7.3f} {best:>14.3f}")
+print(f"# worst median ratio {worst:.3f}, worst best-of ratio {worst_best:.3f} (target <= 1.05): "
+      f"{'met' if worst <= 1.05 else 'MISSED'}")
 PY

@@ -22,7 +22,7 @@ struct wb_world {
     int wtime_is_global;    /* MPI_WTIME_IS_GLOBAL */
 };
 
-/* Initialises MPI (thread level funneled) and fills w. Every rank returns the same status. */
+/* Initialises MPI and fills w. Every rank returns the same status. */
 int wb_world_init(struct wb_world *w, int *argc, char ***argv, struct wb_error *err);
 
 /* Collective: every rank passes its own err; all leave with the same one, the
