@@ -68,7 +68,7 @@ struct wb_pinn_config {
     double w_pde, w_ic, w_ict, w_bc;
     bool hard_constraints;
     int64_t seed;
-    int64_t threads;         /* BLAS threads per rank; 0: the node's cores / its ranks */
+    int64_t threads;         /* compute threads per rank; 0: the node's cores / its ranks */
     int64_t resample_every;  /* 0: never */
     int64_t log_every, eval_every, eval_grid;
     int64_t checkpoint_every; /* 0: only at the end */

@@ -477,13 +477,15 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     struct run_figures f = {0};
     double *times[T_COUNT] = {NULL};
 
-#ifdef WB_HAVE_OPENBLAS
-    /* Ranks on one node share its cores: more BLAS threads than that only contend. */
+    /* Ranks on one node share its cores: more threads than that only contend. */
     int cpus = pc->threads ? (int)pc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN) / w->node_size;
-    openblas_set_num_threads(cpus > 1 ? cpus : 1);
+#ifdef WB_HAVE_OPENBLAS
+    openblas_set_num_threads(1); /* the model's own threads call the BLAS */
 #endif
     wb_pinn_model_create(&m, pc->problem, pc->precision, (int)pc->width, (int)pc->depth,
                          pc->hard_constraints, &cap, err);
+    if (err->status == WB_OK)
+        wb_pinn_model_set_threads(&m, cpus > 1 ? cpus : 1, err);
     if (err->status == WB_OK)
         wb_pinn_adam_create(&opt, pc->precision, m.n_params, pc->lr, pc->lr_decay,
                             pc->decay_steps, err);
