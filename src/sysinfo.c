@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "wb_revision.h"
 #ifdef WB_HAVE_OPENBLAS
 #include <cblas.h>
 #endif
