@@ -46,6 +46,32 @@ void wb_coll_fill(void *buf, int dtype, int rank, size_t offset, size_t n);
 int64_t wb_coll_count_wrong(const void *result, int dtype, int op, int nranks, int src_rank,
                             size_t offset, size_t n);
 
+/* What runs the operations of a sweep: MPI on host buffers here, NCCL or CUDA-aware MPI
+ * on device buffers in src/cuda. The harness (wb_coll_sweep) owns the loops, the table,
+ * the statistics across ranks and the check's verdict (the nccl-tests split). */
+struct wb_coll_backend {
+    void *ctx;
+    /* Sets up the next row: element type, reduction op and counts. */
+    void (*begin_row)(void *ctx, int dtype, int op, const struct wb_coll_counts *cnt);
+    /* Whether the placement (in-place or not) exists for the collective. */
+    int (*has_placement)(void *ctx, int coll, int in_place);
+    /* Warm-up, then nreps timed repetitions of iters operations: this rank's microseconds
+     * per operation go to raw[nreps]. Then, when cfg checks results, one checked
+     * operation (falsified on debug.corrupt_rank); returns this rank's wrong elements.
+     * A failed operation ends the job (MPI_Abort): a collective cannot be agreed on. */
+    int64_t (*time_and_check)(void *ctx, const struct wb_config *cfg, int coll, int in_place,
+                              int64_t iters, double *raw, size_t nreps);
+};
+
+/* Sweeps one collective over the configured types, ops, sizes and placements into t,
+ * with the table layout of docs/results-format.md and its summary attributes (ranks,
+ * localities, busbw_factor, avg_busbw, wrong, verdict). *wrong gets the wrong elements
+ * summed over ranks. Returns WB_OK, WB_ERR_INTERRUPTED on a stop request, or
+ * WB_ERR_RUNTIME. */
+int wb_coll_sweep(const struct wb_world *w, const struct wb_config *cfg, int coll,
+                  const struct wb_coll_backend *be, struct wb_table *t, int64_t *wrong,
+                  struct wb_error *err);
+
 /* Checks what depends on the rank count (the root). Returns WB_OK or WB_ERR_USAGE. */
 int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err);
 

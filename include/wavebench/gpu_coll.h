@@ -24,8 +24,4 @@ int wb_gpu_coll_run(const struct wb_world *w, const struct wb_config *cfg,
  * wb_coll_count_wrong). */
 void wb_gpu_coll_expect(int64_t expect[31], int op, int nranks, int src_rank);
 
-/* Defines the sweep table's columns and raw series exactly as the MPI host sweep does
- * (for the layout test). Returns 0, or -1 when the table is full. */
-int wb_gpu_coll_define_table(struct wb_table *t, size_t nreps);
-
 #endif

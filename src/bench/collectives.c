@@ -333,78 +333,102 @@ static int define_table(struct wb_table *t, struct coll_table *ct, size_t nreps)
     return bad ? -1 : 0;
 }
 
-static void fatal_mpi(const struct wb_world *w, int rc, const char *what)
+static void fatal_mpi(MPI_Comm comm, int rank, int rc, const char *what)
 {
     /* A collective that failed on one rank cannot be agreed on without risking a hang. */
     struct wb_error err;
     wb_error_clear(&err);
     wb_mpi_fail(&err, rc, what, __FILE__, __LINE__);
-    fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err.msg);
-    MPI_Abort(w->comm, WB_ERR_RUNTIME);
+    fprintf(stderr, "wavebench: error: rank %d: %s\n", rank, err.msg);
+    MPI_Abort(comm, WB_ERR_RUNTIME);
 }
 
-/* Times one placement of one row; fills its columns and raw series. Returns #wrong. */
-static int64_t measure(const struct wb_world *w, const struct wb_config *cfg,
-                       const struct coll_impl *impl, struct ctx *c, int in_place,
-                       struct wb_table *t, const struct place_cols *pc, size_t row, int coll)
+/* The MPI backend's timing and check of one placement (struct wb_coll_backend). */
+static int64_t cpu_time_and_check(void *ctxp, const struct wb_config *cfg, int coll, int in_place,
+                                  int64_t iters, double *raw, size_t nreps)
 {
-    const struct wb_coll_config *cc = &cfg->coll;
-    int64_t iters = cc->iters ? cc->iters : wb_coll_auto_iters(c->cnt.bytes);
-    size_t nreps = (size_t)cc->reps;
-    double *raw = wb_table_raw(t, pc->raw, row);
+    struct ctx *c = ctxp;
+    const struct coll_impl *impl = &impls[coll];
     int rc;
-
     impl->prepare(c, in_place);
-    for (int64_t i = 0; i < cc->warmup; i++)
+    for (int64_t i = 0; i < cfg->coll.warmup; i++)
         if ((rc = impl->run(c, in_place)) != MPI_SUCCESS)
-            fatal_mpi(w, rc, "warm-up collective");
+            fatal_mpi(c->comm, c->rank, rc, "warm-up collective");
     for (size_t r = 0; r < nreps; r++) {
         MPI_Barrier(c->comm);
         double t0 = MPI_Wtime();
         for (int64_t i = 0; i < iters; i++)
             if ((rc = impl->run(c, in_place)) != MPI_SUCCESS)
-                fatal_mpi(w, rc, "timed collective");
+                fatal_mpi(c->comm, c->rank, rc, "timed collective");
         raw[r] = (MPI_Wtime() - t0) / (double)iters * 1e6;
     }
+    if (!cfg->coll.check)
+        return 0;
+    impl->prepare(c, in_place);
+    if ((rc = impl->run(c, in_place)) != MPI_SUCCESS)
+        fatal_mpi(c->comm, c->rank, rc, "checked collective");
+    /* Test-only (debug.corrupt_rank): falsify one received value; every input is
+     * positive, so -1 is never an expected result. */
+    if (cfg->debug_corrupt_rank == c->rank && (coll != WB_COLL_REDUCE || c->rank == c->root))
+        set_minus_one(c->recv, c->dtype);
+    return impl->check(c, in_place);
+}
 
-    int64_t wrong = 0;
-    if (cc->check) {
-        impl->prepare(c, in_place);
-        if ((rc = impl->run(c, in_place)) != MPI_SUCCESS)
-            fatal_mpi(w, rc, "checked collective");
-        /* Test-only (debug.corrupt_rank): falsify one received value; every input is
-         * positive, so -1 is never an expected result. */
-        if (cfg->debug_corrupt_rank == w->rank && (coll != WB_COLL_REDUCE || c->rank == c->root))
-            set_minus_one(c->recv, c->dtype);
-        wrong = impl->check(c, in_place);
-    }
+static void cpu_begin_row(void *ctxp, int dtype, int op, const struct wb_coll_counts *cnt)
+{
+    struct ctx *c = ctxp;
+    c->dtype = dtype;
+    c->op = op;
+    c->type = mpi_dtype(dtype);
+    c->mop = mpi_op(op);
+    c->tsize = wb_dtype_size(dtype);
+    c->cnt = *cnt;
+}
 
-    /* Statistics: the operation's time in a repetition is the slowest rank's. */
+static int cpu_has_placement(void *ctxp, int coll, int in_place)
+{
+    (void)ctxp;
+    return in_place || impls[coll].has_out_of_place;
+}
+
+/* Times one placement of one row through the backend and records its figures: the
+ * operation's time in a repetition is the slowest rank's. Returns #wrong over ranks. */
+static int64_t measure(const struct wb_world *w, const struct wb_config *cfg,
+                       const struct wb_coll_backend *be, int coll, int in_place, size_t bytes,
+                       struct wb_table *t, const struct place_cols *pc, size_t row)
+{
+    const struct wb_coll_config *cc = &cfg->coll;
+    int64_t iters = cc->iters ? cc->iters : wb_coll_auto_iters(bytes);
+    size_t nreps = (size_t)cc->reps;
+    double *raw = wb_table_raw(t, pc->raw, row);
+    int64_t wrong = be->time_and_check(be->ctx, cfg, coll, in_place, iters, raw, nreps);
+
     double *slowest = malloc(sizeof(double) * nreps);
     double mine_avg = 0, rank_min, rank_max, rank_sum;
     for (size_t r = 0; r < nreps; r++)
         mine_avg += raw[r] / (double)nreps;
     int64_t wrong_total = 0;
+    int rc;
     if (!slowest)
-        fatal_mpi(w, MPI_ERR_NO_MEM, "statistics buffer");
-    if ((rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, c->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_min, 1, MPI_DOUBLE, MPI_MIN, c->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_max, 1, MPI_DOUBLE, MPI_MAX, c->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_sum, 1, MPI_DOUBLE, MPI_SUM, c->comm)) ||
-        (rc = MPI_Allreduce(&wrong, &wrong_total, 1, MPI_INT64_T, MPI_SUM, c->comm)))
-        fatal_mpi(w, rc, "statistics reduction");
+        fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
+    if ((rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, w->comm)) ||
+        (rc = MPI_Allreduce(&mine_avg, &rank_min, 1, MPI_DOUBLE, MPI_MIN, w->comm)) ||
+        (rc = MPI_Allreduce(&mine_avg, &rank_max, 1, MPI_DOUBLE, MPI_MAX, w->comm)) ||
+        (rc = MPI_Allreduce(&mine_avg, &rank_sum, 1, MPI_DOUBLE, MPI_SUM, w->comm)) ||
+        (rc = MPI_Allreduce(&wrong, &wrong_total, 1, MPI_INT64_T, MPI_SUM, w->comm)))
+        fatal_mpi(w->comm, w->rank, rc, "statistics reduction");
     struct wb_summary s;
     if (wb_summarize(&s, slowest, nreps) != 0)
-        fatal_mpi(w, MPI_ERR_NO_MEM, "statistics buffer");
+        fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
     free(slowest);
 
-    double gbps = (double)c->cnt.bytes / (s.median * 1e-6) / 1e9;
+    double gbps = (double)bytes / (s.median * 1e-6) / 1e9;
     wb_table_set_f64(t, row, pc->time, s.median);
     wb_table_set_f64(t, row, pc->algbw, gbps);
-    wb_table_set_f64(t, row, pc->busbw, gbps * wb_coll_busbw_factor(coll, c->n));
+    wb_table_set_f64(t, row, pc->busbw, gbps * wb_coll_busbw_factor(coll, w->size));
     wb_table_set_f64(t, row, pc->wrong, cc->check ? (double)wrong_total : NAN);
     wb_table_set_f64(t, row, pc->t_min, rank_min);
-    wb_table_set_f64(t, row, pc->t_avg, rank_sum / c->n);
+    wb_table_set_f64(t, row, pc->t_avg, rank_sum / w->size);
     wb_table_set_f64(t, row, pc->t_max, rank_max);
     wb_table_set_f64(t, row, pc->ci_lo, s.ci_lo);
     wb_table_set_f64(t, row, pc->ci_hi, s.ci_hi);
@@ -425,62 +449,71 @@ static void mark_absent(struct wb_table *t, const struct place_cols *pc, size_t 
         raw[r] = NAN;
 }
 
-static int sweep_one(const struct wb_world *w, const struct wb_config *cfg, int coll,
-                     struct ctx *c, struct wb_table *t, struct wb_error *err,
-                     int64_t *wrong_total, double *busbw_sum, long *busbw_n)
+int wb_coll_sweep(const struct wb_world *w, const struct wb_config *cfg, int coll,
+                  const struct wb_coll_backend *be, struct wb_table *t, int64_t *wrong,
+                  struct wb_error *err)
 {
     const struct wb_coll_config *cc = &cfg->coll;
     struct coll_table ct;
+    double busbw_sum = 0;
+    long busbw_n = 0;
+    int status = WB_OK;
+    *wrong = 0;
     if (define_table(t, &ct, (size_t)cc->reps) != 0)
         return WB_FAIL(err, WB_ERR_RUNTIME, "results table for %s", wb_coll_name(coll));
-    const struct coll_impl *impl = &impls[coll];
-
-    for (int d = 0; d < WB_DTYPE_COUNT; d++) {
+    for (int d = 0; d < WB_DTYPE_COUNT && status == WB_OK; d++) {
         if (!(cc->dtypes & (1u << d)))
             continue;
-        for (int op = 0; op < WB_REDOP_COUNT; op++) {
+        for (int op = 0; op < WB_REDOP_COUNT && status == WB_OK; op++) {
             /* Non-reductions have no op: one pass per type. */
             if (wb_coll_is_reduction(coll) ? !(cc->redops & (1u << op)) : op != 0)
                 continue;
-            c->dtype = d;
-            c->op = op;
-            c->type = mpi_dtype(d);
-            c->mop = mpi_op(op);
-            c->tsize = wb_dtype_size(d);
             for (int64_t size = cc->min_bytes; size <= cc->max_bytes; size *= cc->factor) {
-                if (wb_world_stop_requested(w))
-                    return WB_FAIL(err, WB_ERR_INTERRUPTED,
-                                   "collectives: stop requested (signal) during %s; results so "
-                                   "far written, marked incomplete",
-                                   wb_coll_name(coll));
-                wb_coll_counts(&c->cnt, coll, (size_t)size, c->tsize, c->n);
-                if (c->cnt.count == 0 || c->cnt.count > (size_t)INT32_MAX)
+                if (wb_world_stop_requested(w)) {
+                    status = WB_FAIL(err, WB_ERR_INTERRUPTED,
+                                     "collectives: stop requested (signal) during %s; results "
+                                     "so far written, marked incomplete",
+                                     wb_coll_name(coll));
+                    break;
+                }
+                struct wb_coll_counts cnt;
+                wb_coll_counts(&cnt, coll, (size_t)size, wb_dtype_size(d), w->size);
+                if (cnt.count == 0 || cnt.count > (size_t)INT32_MAX)
                     continue;
                 long row = wb_table_add_row(t);
-                if (row < 0)
-                    return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results table)");
-                wb_table_set_i64(t, (size_t)row, ct.size, (int64_t)c->cnt.bytes);
-                wb_table_set_i64(t, (size_t)row, ct.count, (int64_t)c->cnt.count);
+                if (row < 0) {
+                    status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results table)");
+                    break;
+                }
+                be->begin_row(be->ctx, d, op, &cnt);
+                int root = coll == WB_COLL_REDUCE || coll == WB_COLL_BROADCAST ? (int)cc->root : -1;
+                wb_table_set_i64(t, (size_t)row, ct.size, (int64_t)cnt.bytes);
+                wb_table_set_i64(t, (size_t)row, ct.count, (int64_t)cnt.count);
                 wb_table_set_str(t, (size_t)row, ct.type, wb_dtype_name(d));
                 wb_table_set_str(t, (size_t)row, ct.redop,
                                  wb_coll_is_reduction(coll) ? wb_redop_name(op) : "none");
-                wb_table_set_i64(t, (size_t)row, ct.root,
-                                 coll == WB_COLL_REDUCE || coll == WB_COLL_BROADCAST ? c->root : -1);
+                wb_table_set_i64(t, (size_t)row, ct.root, root);
                 for (int p = 0; p < WB_PLACE_COUNT; p++) {
-                    int wanted = cc->placements & (1u << p);
-                    if (!wanted || (p == WB_PLACE_OUT && !impl->has_out_of_place)) {
+                    int in_place = p == WB_PLACE_IN;
+                    if (!(cc->placements & (1u << p)) || !be->has_placement(be->ctx, coll, in_place)) {
                         mark_absent(t, &ct.place[p], (size_t)row);
                         continue;
                     }
-                    *wrong_total += measure(w, cfg, impl, c, p == WB_PLACE_IN, t,
-                                            &ct.place[p], (size_t)row, coll);
-                    *busbw_sum += t->cols[ct.place[p].busbw].data.f64[row];
-                    (*busbw_n)++;
+                    *wrong += measure(w, cfg, be, coll, in_place, cnt.bytes, t, &ct.place[p],
+                                      (size_t)row);
+                    busbw_sum += t->cols[ct.place[p].busbw].data.f64[row];
+                    busbw_n++;
                 }
             }
         }
     }
-    return WB_OK;
+    wb_table_attr_num(t, "ranks", w->size);
+    wb_table_attr_num(t, "localities", w->n_localities);
+    wb_table_attr_num(t, "busbw_factor", wb_coll_busbw_factor(coll, w->size));
+    wb_table_attr_num(t, "avg_busbw", busbw_n ? busbw_sum / busbw_n : NAN);
+    wb_table_attr_num(t, "wrong", (double)*wrong);
+    wb_table_attr_text(t, "verdict", !cc->check ? "unchecked" : *wrong ? "FAILED" : "OK");
+    return status;
 }
 
 int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
@@ -514,6 +547,7 @@ int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
     }
     int status = wb_world_agree(w, err);
     int64_t wrong_total = 0;
+    const struct wb_coll_backend be = {&c, cpu_begin_row, cpu_has_placement, cpu_time_and_check};
     struct wb_progress progress;
     wb_progress_start(&progress, w, cfg, "collectives");
     for (int coll = 0; status == WB_OK && coll < WB_COLL_COUNT; coll++) {
@@ -529,19 +563,11 @@ int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
             status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
             break;
         }
-        int64_t wrong = 0;
-        double busbw_sum = 0;
-        long busbw_n = 0;
-        status = sweep_one(w, cfg, coll, &c, t, err, &wrong, &busbw_sum, &busbw_n);
-        wrong_total += wrong;
         wb_table_attr_text(t, "backend", "cpu");
         wb_table_attr_text(t, "library", "MPI");
-        wb_table_attr_num(t, "ranks", w->size);
-        wb_table_attr_num(t, "localities", w->n_localities);
-        wb_table_attr_num(t, "busbw_factor", wb_coll_busbw_factor(coll, w->size));
-        wb_table_attr_num(t, "avg_busbw", busbw_n ? busbw_sum / busbw_n : NAN);
-        wb_table_attr_num(t, "wrong", (double)wrong);
-        wb_table_attr_text(t, "verdict", !cc->check ? "unchecked" : wrong ? "FAILED" : "OK");
+        int64_t wrong = 0;
+        status = wb_coll_sweep(w, cfg, coll, &be, t, &wrong, err);
+        wrong_total += wrong;
     }
     wb_progress_end(&progress);
     free(c.send);

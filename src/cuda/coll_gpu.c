@@ -15,7 +15,6 @@
 #include "wavebench/cuda_check.h"
 #include "wavebench/gpu_comm.h"
 #include "wavebench/gpu_kernels.h"
-#include "wavebench/stats.h"
 
 enum lib { LIB_NCCL, LIB_MPI };
 
@@ -275,74 +274,28 @@ static void corrupt(const struct gctx *c)
     cuda_ok(c, cudaStreamSynchronize(c->stream), "debug corrupt");
 }
 
-/* ---- the harness (collectives.c's layout and statistics) ---- */
+/* ---- the backend of collectives.c's harness (struct wb_coll_backend) ---- */
 
-struct place_cols {
-    int time, algbw, busbw, wrong;
-    int t_min, t_avg, t_max, ci_lo, ci_hi, rep_min, rep_max, iters;
-    int raw;
-};
-
-struct coll_table {
-    int size, count, type, redop, root;
-    struct place_cols place[WB_PLACE_COUNT];
-};
-
-/* Column for column collectives.c's define_table (tests/gpu/test_gpu_host.c checks it). */
-static int define_table(struct wb_table *t, struct coll_table *ct, size_t nreps)
+static void gpu_begin_row(void *ctx, int dtype, int op, const struct wb_coll_counts *cnt)
 {
-    static const char *const prefix[WB_PLACE_COUNT] = {"oop", "ip"};
-    static const char *const label[WB_PLACE_COUNT] = {"out-of-place", "in-place"};
-    int bad = 0;
-    bad |= (ct->size = wb_table_add_col(t, "size", WB_COL_I64, "size", "B", "", 12, 0)) < 0;
-    bad |= (ct->count = wb_table_add_col(t, "count", WB_COL_I64, "count", "elements", "", 12, 0)) < 0;
-    bad |= (ct->type = wb_table_add_col(t, "type", WB_COL_STR, "type", "", "", 7, 0)) < 0;
-    bad |= (ct->redop = wb_table_add_col(t, "redop", WB_COL_STR, "redop", "", "", 6, 0)) < 0;
-    bad |= (ct->root = wb_table_add_col(t, "root", WB_COL_I64, "root", "", "", 5, 0)) < 0;
-    for (int p = 0; p < WB_PLACE_COUNT; p++) {
-        struct place_cols *pc = &ct->place[p];
-        char name[WB_NAME_LEN];
-#define COL(field, suffix, type, head, unit, width, prec)                                   \
-    snprintf(name, sizeof name, "%s_%s", prefix[p], suffix);                                \
-    bad |= (pc->field = wb_table_add_col(t, name, type, head, unit, label[p], width, prec)) < 0
-        COL(time, "time", WB_COL_F64, "time", "us", 10, 2);
-        COL(algbw, "algbw", WB_COL_F64, "algbw", "GB/s", 8, 2);
-        COL(busbw, "busbw", WB_COL_F64, "busbw", "GB/s", 8, 2);
-        COL(wrong, "wrong", WB_COL_F64, "#wrong", "", 7, 0);
-        COL(t_min, "time_rank_min", WB_COL_F64, NULL, "us", 0, 0);
-        COL(t_avg, "time_rank_avg", WB_COL_F64, NULL, "us", 0, 0);
-        COL(t_max, "time_rank_max", WB_COL_F64, NULL, "us", 0, 0);
-        COL(ci_lo, "time_ci_lo", WB_COL_F64, NULL, "us", 0, 0);
-        COL(ci_hi, "time_ci_hi", WB_COL_F64, NULL, "us", 0, 0);
-        COL(rep_min, "time_rep_min", WB_COL_F64, NULL, "us", 0, 0);
-        COL(rep_max, "time_rep_max", WB_COL_F64, NULL, "us", 0, 0);
-        COL(iters, "iters", WB_COL_I64, NULL, "", 0, 0);
-#undef COL
-        snprintf(name, sizeof name, "%s_time_raw", prefix[p]);
-        bad |= (pc->raw = wb_table_add_raw(t, name, "us", nreps)) < 0;
-    }
-    return bad ? -1 : 0;
+    struct gctx *c = ctx;
+    c->dtype = dtype;
+    c->op = op;
+    c->tsize = wb_dtype_size(dtype);
+    c->cnt = *cnt;
 }
 
-int wb_gpu_coll_define_table(struct wb_table *t, size_t nreps)
+static int gpu_has_placement(void *ctx, int coll, int in_place)
 {
-    struct coll_table ct;
-    return define_table(t, &ct, nreps);
+    return has_placement(((struct gctx *)ctx)->lib, coll, in_place);
 }
 
-/* Times one placement of one row; fills its columns and raw series. Returns #wrong. */
-static int64_t measure(const struct wb_world *w, const struct wb_config *cfg, struct gctx *c,
-                       int coll, int in_place, struct wb_table *t, const struct place_cols *pc,
-                       size_t row)
+static int64_t gpu_time_and_check(void *ctx, const struct wb_config *cfg, int coll, int in_place,
+                                  int64_t iters, double *raw, size_t nreps)
 {
-    const struct wb_coll_config *cc = &cfg->coll;
-    int64_t iters = cc->iters ? cc->iters : wb_coll_auto_iters(c->cnt.bytes);
-    size_t nreps = (size_t)cc->reps;
-    double *raw = wb_table_raw(t, pc->raw, row);
-    int rc;
-
+    struct gctx *c = ctx;
     prepare(c, coll, in_place);
-    for (int64_t i = 0; i < cc->warmup; i++)
+    for (int64_t i = 0; i < cfg->coll.warmup; i++)
         run(c, coll, in_place, "warm-up collective");
     cuda_ok(c, cudaStreamSynchronize(c->stream), "warm-up collective");
     for (size_t r = 0; r < nreps; r++) {
@@ -363,111 +316,13 @@ static int64_t measure(const struct wb_world *w, const struct wb_config *cfg, st
             raw[r] = (MPI_Wtime() - t0) / (double)iters * 1e6;
         }
     }
-
-    int64_t wrong = 0;
-    if (cc->check) {
-        prepare(c, coll, in_place);
-        run(c, coll, in_place, "checked collective");
-        if (cfg->debug_corrupt_rank == w->rank && (coll != WB_COLL_REDUCE || c->rank == c->root))
-            corrupt(c);
-        wrong = check(c, coll, in_place);
-    }
-
-    double *slowest = malloc(sizeof(double) * nreps);
-    double mine_avg = 0, rank_min, rank_max, rank_sum;
-    for (size_t r = 0; r < nreps; r++)
-        mine_avg += raw[r] / (double)nreps;
-    int64_t wrong_total = 0;
-    if (!slowest)
-        fatal(c, "statistics buffer", "out of memory");
-    if ((rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, c->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_min, 1, MPI_DOUBLE, MPI_MIN, c->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_max, 1, MPI_DOUBLE, MPI_MAX, c->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_sum, 1, MPI_DOUBLE, MPI_SUM, c->comm)) ||
-        (rc = MPI_Allreduce(&wrong, &wrong_total, 1, MPI_INT64_T, MPI_SUM, c->comm)))
-        fatal(c, "statistics reduction", "MPI_Allreduce failed");
-    struct wb_summary s;
-    if (wb_summarize(&s, slowest, nreps) != 0)
-        fatal(c, "statistics buffer", "out of memory");
-    free(slowest);
-
-    double gbps = (double)c->cnt.bytes / (s.median * 1e-6) / 1e9;
-    wb_table_set_f64(t, row, pc->time, s.median);
-    wb_table_set_f64(t, row, pc->algbw, gbps);
-    wb_table_set_f64(t, row, pc->busbw, gbps * wb_coll_busbw_factor(coll, c->n));
-    wb_table_set_f64(t, row, pc->wrong, cc->check ? (double)wrong_total : NAN);
-    wb_table_set_f64(t, row, pc->t_min, rank_min);
-    wb_table_set_f64(t, row, pc->t_avg, rank_sum / c->n);
-    wb_table_set_f64(t, row, pc->t_max, rank_max);
-    wb_table_set_f64(t, row, pc->ci_lo, s.ci_lo);
-    wb_table_set_f64(t, row, pc->ci_hi, s.ci_hi);
-    wb_table_set_f64(t, row, pc->rep_min, s.min);
-    wb_table_set_f64(t, row, pc->rep_max, s.max);
-    wb_table_set_i64(t, row, pc->iters, iters);
-    return wrong_total;
-}
-
-static void mark_absent(struct wb_table *t, const struct place_cols *pc, size_t row)
-{
-    const int cols[] = {pc->time, pc->algbw, pc->busbw, pc->wrong, pc->t_min, pc->t_avg,
-                        pc->t_max, pc->ci_lo, pc->ci_hi, pc->rep_min, pc->rep_max};
-    for (size_t i = 0; i < WB_ARRAY_LEN(cols); i++)
-        wb_table_set_f64(t, row, cols[i], NAN);
-    double *raw = wb_table_raw(t, pc->raw, row);
-    for (size_t r = 0; r < t->raw[pc->raw].nreps; r++)
-        raw[r] = NAN;
-}
-
-static int sweep_one(const struct wb_world *w, const struct wb_config *cfg, int coll,
-                     struct gctx *c, struct wb_table *t, struct wb_error *err,
-                     int64_t *wrong_total, double *busbw_sum, long *busbw_n)
-{
-    const struct wb_coll_config *cc = &cfg->coll;
-    struct coll_table ct;
-    if (define_table(t, &ct, (size_t)cc->reps) != 0)
-        return WB_FAIL(err, WB_ERR_RUNTIME, "results table for %s", wb_coll_name(coll));
-    for (int d = 0; d < WB_DTYPE_COUNT; d++) {
-        if (!(cc->dtypes & (1u << d)))
-            continue;
-        for (int op = 0; op < WB_REDOP_COUNT; op++) {
-            if (wb_coll_is_reduction(coll) ? !(cc->redops & (1u << op)) : op != 0)
-                continue;
-            c->dtype = d;
-            c->op = op;
-            c->tsize = wb_dtype_size(d);
-            for (int64_t size = cc->min_bytes; size <= cc->max_bytes; size *= cc->factor) {
-                if (wb_world_stop_requested(w))
-                    return WB_FAIL(err, WB_ERR_INTERRUPTED,
-                                   "collectives: stop requested (signal) during %s; results so "
-                                   "far written, marked incomplete",
-                                   wb_coll_name(coll));
-                wb_coll_counts(&c->cnt, coll, (size_t)size, c->tsize, c->n);
-                if (c->cnt.count == 0 || c->cnt.count > (size_t)INT32_MAX)
-                    continue;
-                long row = wb_table_add_row(t);
-                if (row < 0)
-                    return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results table)");
-                wb_table_set_i64(t, (size_t)row, ct.size, (int64_t)c->cnt.bytes);
-                wb_table_set_i64(t, (size_t)row, ct.count, (int64_t)c->cnt.count);
-                wb_table_set_str(t, (size_t)row, ct.type, wb_dtype_name(d));
-                wb_table_set_str(t, (size_t)row, ct.redop,
-                                 wb_coll_is_reduction(coll) ? wb_redop_name(op) : "none");
-                wb_table_set_i64(t, (size_t)row, ct.root,
-                                 coll == WB_COLL_REDUCE || coll == WB_COLL_BROADCAST ? c->root : -1);
-                for (int p = 0; p < WB_PLACE_COUNT; p++) {
-                    int in_place = p == WB_PLACE_IN;
-                    if (!(cc->placements & (1u << p)) || !has_placement(c->lib, coll, in_place)) {
-                        mark_absent(t, &ct.place[p], (size_t)row);
-                        continue;
-                    }
-                    *wrong_total += measure(w, cfg, c, coll, in_place, t, &ct.place[p], (size_t)row);
-                    *busbw_sum += t->cols[ct.place[p].busbw].data.f64[row];
-                    (*busbw_n)++;
-                }
-            }
-        }
-    }
-    return WB_OK;
+    if (!cfg->coll.check)
+        return 0;
+    prepare(c, coll, in_place);
+    run(c, coll, in_place, "checked collective");
+    if (cfg->debug_corrupt_rank == c->rank && (coll != WB_COLL_REDUCE || c->rank == c->root))
+        corrupt(c);
+    return check(c, coll, in_place);
 }
 
 /* Sweeps every configured collective with one library; appends its tables. */
@@ -493,10 +348,9 @@ static int sweep_lib(const struct wb_world *w, const struct wb_config *cfg, stru
         struct wb_table *t = wb_results_new_table(results, path, title);
         if (!t)
             return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
+        const struct wb_coll_backend be = {c, gpu_begin_row, gpu_has_placement, gpu_time_and_check};
         int64_t wrong = 0;
-        double busbw_sum = 0;
-        long busbw_n = 0;
-        status = sweep_one(w, cfg, coll, c, t, err, &wrong, &busbw_sum, &busbw_n);
+        status = wb_coll_sweep(w, cfg, coll, &be, t, &wrong, err);
         *wrong_total += wrong;
         wb_table_attr_text(t, "backend", "cuda");
         wb_table_attr_text(t, "library", c->lib == LIB_NCCL ? "NCCL" : "MPI");
@@ -509,12 +363,6 @@ static int sweep_lib(const struct wb_world *w, const struct wb_config *cfg, stru
             wb_table_attr_num(t, "nccl_version", nccl_version);
         if (c->lib == LIB_NCCL && coll == WB_COLL_ALLTOALL)
             wb_table_attr_text(t, "note", "grouped ncclSend/ncclRecv; out-of-place only");
-        wb_table_attr_num(t, "ranks", w->size);
-        wb_table_attr_num(t, "localities", w->n_localities);
-        wb_table_attr_num(t, "busbw_factor", wb_coll_busbw_factor(coll, w->size));
-        wb_table_attr_num(t, "avg_busbw", busbw_n ? busbw_sum / busbw_n : NAN);
-        wb_table_attr_num(t, "wrong", (double)wrong);
-        wb_table_attr_text(t, "verdict", !cc->check ? "unchecked" : wrong ? "FAILED" : "OK");
     }
     return status;
 }

@@ -46,47 +46,6 @@ static void test_expect_matches_host_checker(void **state)
             }
 }
 
-/* The NCCL tables have the MPI suite's columns, heads, units, groups, formats and raws. */
-static void test_table_layout_matches_mpi_suite(void **state)
-{
-    (void)state;
-    struct wb_config cfg;
-    struct wb_error err;
-    wb_error_clear(&err);
-    wb_config_defaults(&cfg);
-    assert_int_equal(wb_config_set(&cfg, "collectives", "collectives", "allreduce", &err), WB_OK);
-    assert_int_equal(wb_config_set(&cfg, "collectives", "min_bytes", "8", &err), WB_OK);
-    assert_int_equal(wb_config_set(&cfg, "collectives", "max_bytes", "16", &err), WB_OK);
-    assert_int_equal(wb_config_set(&cfg, "collectives", "repetitions", "3", &err), WB_OK);
-    cfg.quiet = true;
-    struct wb_results res = {0};
-    assert_int_equal(wb_coll_run(&world, &cfg, &res, &err), WB_OK);
-    assert_true(res.ntables >= 1);
-    const struct wb_table *mpi = res.tables[0];
-    struct wb_table mine;
-    wb_table_init(&mine, "collectives/allreduce", "");
-    assert_int_equal(wb_gpu_coll_define_table(&mine, (size_t)cfg.coll.reps), 0);
-    assert_int_equal(mine.ncols, mpi->ncols);
-    for (size_t c = 0; c < mpi->ncols; c++) {
-        const struct wb_column *a = &mine.cols[c], *b = &mpi->cols[c];
-        assert_string_equal(a->name, b->name);
-        assert_string_equal(a->head, b->head);
-        assert_string_equal(a->unit, b->unit);
-        assert_string_equal(a->group, b->group);
-        assert_int_equal(a->type, b->type);
-        assert_int_equal(a->width, b->width);
-        assert_int_equal(a->precision, b->precision);
-    }
-    assert_int_equal(mine.nraw, mpi->nraw);
-    for (size_t r = 0; r < mpi->nraw; r++) {
-        assert_string_equal(mine.raw[r].name, mpi->raw[r].name);
-        assert_string_equal(mine.raw[r].unit, mpi->raw[r].unit);
-        assert_int_equal(mine.raw[r].nreps, mpi->raw[r].nreps);
-    }
-    wb_table_free(&mine);
-    wb_results_free(&res);
-}
-
 /* ---- tiling ---- */
 
 static void test_tiles_cover_points(void **state)
@@ -313,7 +272,6 @@ int main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expect_matches_host_checker),
-        cmocka_unit_test(test_table_layout_matches_mpi_suite),
         cmocka_unit_test(test_tiles_cover_points),
         cmocka_unit_test(test_algorithm_wave1d),
         cmocka_unit_test(test_algorithm_wave2d),
