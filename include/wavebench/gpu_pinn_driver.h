@@ -24,17 +24,7 @@
 
 #define WB_PINN_GPU_MAX_DEPTH 64
 
-/* Rows of one tile's activation matrices (mirrors the CPU's struct layout in mlp.c). */
-struct wb_pinn_layout {
-    int64_t ni, n0, nb;         /* interior, initial, boundary points of the tile */
-    int64_t nv;                 /* value rows: ni + n0 + nb */
-    int64_t f[WB_PINN_MAX_DIM]; /* first row of d/dx_k: ni rows (time: ni + n0) */
-    int64_t s[WB_PINN_MAX_DIM]; /* first row of d2/dx_k2: ni rows */
-    int64_t rows;
-};
-
-/* Fills L for a tile of ni interior, n0 initial and nb boundary points, d inputs. */
-void wb_pinn_layout_make(struct wb_pinn_layout *L, int64_t ni, int64_t n0, int64_t nb, int d);
+/* struct wb_pinn_layout and wb_pinn_layout_make: pinn.h (shared with the CPU model). */
 
 /* Splits points [p0, p1) of the concatenation interior (ni_all) | initial (n0_all) |
  * boundary into its kinds, as the CPU's loss_grad does: ni interior points from

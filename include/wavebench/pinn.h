@@ -64,6 +64,27 @@ struct wb_pinn_counts {
     int64_t interior, initial, boundary;
 };
 
+/* Rows of the Taylor-channel activation matrices of a tile of points: the value rows of
+ * all points first (interior, initial, boundary), then per input k the first-derivative
+ * rows (interior points; for time also initial points, whose u_t the loss needs), then
+ * per input the unmixed second-derivative rows (interior points). */
+struct wb_pinn_layout {
+    int64_t ni, n0, nb;         /* interior, initial, boundary points of the tile */
+    int64_t nv;                 /* value rows: ni + n0 + nb */
+    int64_t f[WB_PINN_MAX_DIM]; /* first row of d/dx_k: ni rows (time: ni + n0) */
+    int64_t s[WB_PINN_MAX_DIM]; /* first row of d2/dx_k2: ni rows */
+    int64_t rows;
+};
+
+/* Fills L for a tile of ni interior, n0 initial and nb boundary points, d inputs. */
+void wb_pinn_layout_make(struct wb_pinn_layout *L, int64_t ni, int64_t n0, int64_t nb, int d);
+
+/* Checks a rank's point counts against their global counts and a model's capacity:
+ * WB_OK, or WB_ERR_USAGE naming the kind (a kind the loss uses has no points, a local
+ * count is negative or exceeds its capacity or global count). */
+int wb_pinn_check_counts(const struct wb_pinn_counts *local, const struct wb_pinn_counts *global,
+                         const struct wb_pinn_counts *cap, bool hard, struct wb_error *err);
+
 struct wb_pinn_ws; /* private workspace */
 
 /* A network, its gradient and its workspace. Fields are read-only for callers

@@ -6,25 +6,6 @@
 
 #define NT WB_PINN_NTERMS
 
-void wb_pinn_layout_make(struct wb_pinn_layout *L, int64_t ni, int64_t n0, int64_t nb, int d)
-{
-    memset(L, 0, sizeof *L);
-    L->ni = ni;
-    L->n0 = n0;
-    L->nb = nb;
-    L->nv = ni + n0 + nb;
-    int64_t r = L->nv;
-    for (int k = 0; k < d; k++) {
-        L->f[k] = r;
-        r += (k == d - 1) ? ni + n0 : ni;
-    }
-    for (int k = 0; k < d; k++) {
-        L->s[k] = r;
-        r += ni;
-    }
-    L->rows = r;
-}
-
 void wb_pinn_tile_split(int64_t *ni, int64_t *i0, int64_t *n0, int64_t *q0, int64_t *nb,
                         int64_t p0, int64_t p1, int64_t ni_all, int64_t n0_all)
 {

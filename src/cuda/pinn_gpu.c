@@ -345,18 +345,8 @@ int wb_pinn_gpu_set_points(struct wb_pinn_gpu *g, const double *interior, const 
                            const struct wb_pinn_counts *global, struct wb_error *err)
 {
     struct wb_pinn_drv *D = &g->D;
-    const int64_t lc[3] = {local->interior, local->initial, local->boundary};
-    const int64_t gc[3] = {global->interior, global->initial, global->boundary};
-    const int64_t cc[3] = {g->cap.interior, g->cap.initial, g->cap.boundary};
-    static const char *names[3] = {"interior", "initial", "boundary"};
-    for (int k = 0; k < 3; k++) {
-        if (lc[k] < 0 || lc[k] > cc[k] || lc[k] > gc[k])
-            return WB_FAIL(err, WB_ERR_USAGE,
-                           "pinn: %lld local %s points (capacity %lld, global %lld)",
-                           (long long)lc[k], names[k], (long long)cc[k], (long long)gc[k]);
-        if (gc[k] < 1 && (k == 0 || !D->hard))
-            return WB_FAIL(err, WB_ERR_USAGE, "pinn: no %s points", names[k]);
-    }
+    if (wb_pinn_check_counts(local, global, &g->cap, D->hard, err) != WB_OK)
+        return err->status;
     int d = D->d, nc = 1 + 2 * d;
     D->local = *local;
     D->global = *global;

@@ -61,15 +61,6 @@
 #pragma clang fp contract(fast)
 #endif
 
-/* Which rows of the activation matrices hold which (point, channel); see mlp_impl.h. */
-struct layout {
-    int64_t ni, n0, nb;            /* points per kind */
-    int64_t nv;                    /* value rows: ni + n0 + nb */
-    int64_t f[WB_PINN_MAX_DIM];    /* first row of d/dx_k (ni rows; ni + n0 for time) */
-    int64_t s[WB_PINN_MAX_DIM];    /* first row of d2/dx_k2 (ni rows) */
-    int64_t rows;
-};
-
 /* What one thread works in: a tile's activations, scratch, its own gradient
  * accumulator and loss sums, and its run of tiles in the current call. */
 struct slot {
@@ -129,8 +120,9 @@ struct wb_pinn_ws {
     void *extra;         /* slots 1..nthreads-1 */
 };
 
-static void layout_make(struct layout *L, int64_t ni, int64_t n0, int64_t nb, int d)
+void wb_pinn_layout_make(struct wb_pinn_layout *L, int64_t ni, int64_t n0, int64_t nb, int d)
 {
+    memset(L, 0, sizeof *L);
     L->ni = ni;
     L->n0 = n0;
     L->nb = nb;
@@ -538,23 +530,31 @@ void wb_pinn_model_init(struct wb_pinn_model *m, uint64_t seed)
     }
 }
 
-int wb_pinn_model_set_points(struct wb_pinn_model *m, const double *interior,
-                             const double *initial, const double *boundary,
-                             const struct wb_pinn_counts *local,
-                             const struct wb_pinn_counts *global, struct wb_error *err)
+int wb_pinn_check_counts(const struct wb_pinn_counts *local, const struct wb_pinn_counts *global,
+                         const struct wb_pinn_counts *cap, bool hard, struct wb_error *err)
 {
     const int64_t lc[3] = {local->interior, local->initial, local->boundary};
     const int64_t gc[3] = {global->interior, global->initial, global->boundary};
-    const int64_t cc[3] = {m->cap.interior, m->cap.initial, m->cap.boundary};
+    const int64_t cc[3] = {cap->interior, cap->initial, cap->boundary};
     static const char *names[3] = {"interior", "initial", "boundary"};
     for (int k = 0; k < 3; k++) {
         if (lc[k] < 0 || lc[k] > cc[k] || lc[k] > gc[k])
             return WB_FAIL(err, WB_ERR_USAGE,
                            "pinn: %lld local %s points (capacity %lld, global %lld)",
                            (long long)lc[k], names[k], (long long)cc[k], (long long)gc[k]);
-        if (gc[k] < 1 && (k == 0 || !m->hard))
+        if (gc[k] < 1 && (k == 0 || !hard))
             return WB_FAIL(err, WB_ERR_USAGE, "pinn: no %s points", names[k]);
     }
+    return WB_OK;
+}
+
+int wb_pinn_model_set_points(struct wb_pinn_model *m, const double *interior,
+                             const double *initial, const double *boundary,
+                             const struct wb_pinn_counts *local,
+                             const struct wb_pinn_counts *global, struct wb_error *err)
+{
+    if (wb_pinn_check_counts(local, global, &m->cap, m->hard, err) != WB_OK)
+        return err->status;
     int d = m->d, nc = 1 + 2 * d, prec = m->precision;
     struct wb_pinn_ws *ws = m->ws;
     m->local = *local;
@@ -625,7 +625,7 @@ int wb_pinn_model_sample(struct wb_pinn_model *m, uint64_t seed, uint64_t epoch,
 }
 
 /* Forward on slot 0 (single-threaded: prediction and evaluation). */
-static void forward(struct wb_pinn_model *m, const struct layout *L, const void *x)
+static void forward(struct wb_pinn_model *m, const struct wb_pinn_layout *L, const void *x)
 {
     if (m->precision == WB_FP32) {
         prepare_f32(m);
@@ -672,8 +672,8 @@ static void predict_chunk(struct wb_pinn_model *m, double *out, const double *pt
     int d = m->d, nc = 1 + 2 * d;
     for (int64_t i = 0; i < n * d; i++)
         put(ws->xp, m->precision, i, pts[i]);
-    struct layout L;
-    layout_make(&L, taylor ? n : 0, 0, taylor ? 0 : n, d);
+    struct wb_pinn_layout L;
+    wb_pinn_layout_make(&L, taylor ? n : 0, 0, taylor ? 0 : n, d);
     forward(m, &L, ws->xp);
     for (int64_t p = 0; p < n; p++) {
         double N[WB_PINN_MAX_CHANNELS], h[WB_PINN_MAX_CHANNELS], u0[WB_PINN_MAX_CHANNELS];

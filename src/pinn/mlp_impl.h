@@ -6,7 +6,7 @@
  * (j over the padded row length ld in fixed-size blocks). No include guard on
  * purpose.
  *
- * Row layout of every activation matrix [rows][ld] (struct layout; ld is the
+ * Row layout of every activation matrix [rows][ld] (struct wb_pinn_layout; ld is the
  * width padded to a multiple of WB_LANES, the padding columns kept zero): value
  * rows of all points first (interior, initial, boundary), then per input k the
  * first-derivative rows f[k] (interior points; for time also the initial
@@ -21,7 +21,7 @@
 
 /* Rows of derivative channel blocks of point p: how many inputs have first
  * (and second) derivative rows, and which input the first one is. */
-static inline void FN(point_channels)(int *k0, int *k1, int *nsecond, const struct layout *L, int64_t p,
+static inline void FN(point_channels)(int *k0, int *k1, int *nsecond, const struct wb_pinn_layout *L, int64_t p,
                                       int d)
 {
     if (p < L->ni) {
@@ -180,7 +180,7 @@ static inline void FN(row_dw0)(REAL *restrict dw, const REAL *restrict acc, cons
  * w0t: [d][ld] layer 0's weights transposed; b: [ld] bias, zero-padded.
  * Columns w..ld-1 are padding: zero in z, b, w0t, hence zero in a. */
 WB_KERNEL static void FN(tanh_forward)(REAL *a, const REAL *z, const REAL *x, const REAL *w0t,
-                                       const REAL *b, const struct layout *L, int d, int ld, REAL *tmp)
+                                       const REAL *b, const struct wb_pinn_layout *L, int d, int ld, REAL *tmp)
 {
     REAL *sp = tmp, *spp = tmp + ld, *zrow = tmp + 2 * ld;
     for (int64_t p = 0; p < L->nv; p++) {
@@ -225,7 +225,7 @@ static inline const REAL *FN(grad_row)(const REAL *g, const REAL *restrict dout,
  * the bias gradient to db [ld]. Padding columns stay zero (g is zero there). */
 WB_KERNEL static void FN(tanh_backward)(REAL *z, REAL *dw0t, REAL *db, const REAL *g, const REAL *dout,
                                         const REAL *wout, const REAL *a, const REAL *x, const REAL *w0t,
-                                        const struct layout *L, int d, int ld, REAL *tmp)
+                                        const struct wb_pinn_layout *L, int d, int ld, REAL *tmp)
 {
     REAL *sp = tmp, *spp = tmp + ld, *sppp = tmp + 2 * ld, *acc0 = tmp + 3 * ld;
     REAL *dzscr = tmp + 4 * ld; /* [d][ld] layer 0's dz_k */
@@ -331,7 +331,7 @@ static void FN(prepare)(struct wb_pinn_model *m)
 
 /* Forward over layout L: activations s->a[l] for every hidden layer and the
  * network output per row in s->out [rows]. x: [nv][d] inputs. Needs prepare. */
-static void FN(forward)(struct wb_pinn_model *m, struct slot *s, const struct layout *L, const REAL *x)
+static void FN(forward)(struct wb_pinn_model *m, struct slot *s, const struct wb_pinn_layout *L, const REAL *x)
 {
     struct wb_pinn_ws *ws = m->ws;
     int d = m->d, w = m->width, ld = (int)ws->ld;
@@ -351,7 +351,7 @@ static void FN(forward)(struct wb_pinn_model *m, struct slot *s, const struct la
  * points are interior points i0.., its initial points initial points q0.. .
  * scale: d(loss)/d(term sum) per term, weights[i] / global count. */
 static void FN(loss_tile)(struct wb_pinn_model *m, struct slot *s, double sum[WB_PINN_NTERMS], REAL *dout,
-                          const struct layout *L, int64_t i0, int64_t q0,
+                          const struct wb_pinn_layout *L, int64_t i0, int64_t q0,
                           const double scale[WB_PINN_NTERMS])
 {
     struct wb_pinn_ws *ws = m->ws;
@@ -394,7 +394,7 @@ static void FN(loss_tile)(struct wb_pinn_model *m, struct slot *s, double sum[WB
 
 /* Backward of a tile from s->dout [rows] through the network, adding into
  * s->grad. x: [nv][d] the tile's inputs. */
-static void FN(backward)(struct wb_pinn_model *m, struct slot *s, const struct layout *L, const REAL *x)
+static void FN(backward)(struct wb_pinn_model *m, struct slot *s, const struct wb_pinn_layout *L, const REAL *x)
 {
     struct wb_pinn_ws *ws = m->ws;
     int d = m->d, w = m->width, ld = (int)ws->ld, depth = m->depth;
@@ -459,8 +459,8 @@ static void FN(loss_grad_slot)(struct wb_pinn_model *m, int t)
         int64_t a = p0 < ni ? p0 : ni, b = p1 < ni ? p1 : ni;          /* interior [a, b) */
         int64_t c = p0 < ni + n0 ? (p0 > ni ? p0 : ni) : ni + n0;       /* initial [c, e) */
         int64_t e = p1 < ni + n0 ? (p1 > ni ? p1 : ni) : ni + n0;
-        struct layout L;
-        layout_make(&L, b - a, e - c, (p1 - p0) - (b - a) - (e - c), d);
+        struct wb_pinn_layout L;
+        wb_pinn_layout_make(&L, b - a, e - c, (p1 - p0) - (b - a) - (e - c), d);
         FN(forward)(m, s, &L, x + p0 * d);
         FN(loss_tile)(m, s, s->sum, grad ? s->dout : NULL, &L, a, c - ni, ws->job_scale);
         if (grad)
