@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "wb_revision.h"
 #include "wavebench/report.h"
 
 static size_t discard(char *data, size_t size, size_t n, void *ctx)
