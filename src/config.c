@@ -576,6 +576,10 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
         if (c >= OPT_KEY && (size_t)(c - OPT_KEY) < NKEYS) {
             k = &keys[c - OPT_KEY];
         } else if (c == OPT_CONFIG) {
+            /* Loaded by the scan above, which knows only the full spelling. */
+            if (strncmp(argv[optind - 1], "--config=", 9) != 0 &&
+                (optind < 2 || strcmp(argv[optind - 2], "--config") != 0))
+                WB_FAIL(err, WB_ERR_USAGE, "--config: write the option in full, not abbreviated");
             continue;
         } else if (c == OPT_HELP || c == 'h') {
             *action = WB_ACTION_HELP;

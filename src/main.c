@@ -91,7 +91,7 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
             if (rc != WB_ERR_CHECK)
                 break;
         }
-        if (wb_signal_stop_requested())
+        if (wb_world_stop_requested(w))
             break; /* the next suite would only be interrupted again */
     }
     return status;
@@ -235,6 +235,9 @@ int main(int argc, char **argv)
         run.complete = status != WB_ERR_INTERRUPTED;
         snprintf(run.verdict, sizeof run.verdict, "%s",
                  status == WB_OK ? "PASSED" : status == WB_ERR_CHECK ? "FAILED" : "INCOMPLETE");
+        /* The file's attributes must be the same on every rank: rank 0's machine and clock. */
+        MPI_Bcast(&si, sizeof si, MPI_BYTE, 0, w.comm);
+        MPI_Bcast(&run, sizeof run, MPI_BYTE, 0, w.comm);
         struct wb_error werr;
         wb_error_clear(&werr);
         if (wb_h5_write_results(&w, &cfg, &run, &si, &res, path, &werr) != WB_OK) {

@@ -94,29 +94,43 @@ int wb_world_init(struct wb_world *w, int *argc, char ***argv, struct wb_error *
     return WB_OK;
 }
 
+/* Which status wins when ranks disagree: a failure before a usage error before a failed
+ * check before an interruption, so that no rank's runtime failure is reported as less. */
+static int severity(int status)
+{
+    switch (status) {
+    case WB_OK: return 0;
+    case WB_ERR_INTERRUPTED: return 1;
+    case WB_ERR_CHECK: return 2;
+    case WB_ERR_USAGE: return 3;
+    default: return 4;
+    }
+}
+
 int wb_world_agree(const struct wb_world *w, struct wb_error *err)
 {
-    struct { int status; int rank; } mine = {err->status, w->rank}, worst;
+    struct { int severity; int rank; } mine = {severity(err->status), w->rank}, worst;
     if (MPI_Allreduce(&mine, &worst, 1, MPI_2INT, MPI_MAXLOC, w->comm) != MPI_SUCCESS) {
         /* Agreement itself failed: nothing collective is safe any more. */
         fprintf(stderr, "wavebench: error: ranks could not agree (MPI failure); aborting\n");
         MPI_Abort(MPI_COMM_WORLD, WB_ERR_RUNTIME);
     }
-    if (worst.status == WB_OK)
+    if (worst.severity == 0)
         return WB_OK;
-    /* MAXLOC keeps the lowest rank among equal statuses. */
-    char msg[WB_ERR_MSG_LEN];
-    memcpy(msg, err->msg, sizeof msg);
-    MPI_Bcast(msg, WB_ERR_MSG_LEN, MPI_CHAR, worst.rank, w->comm);
-    err->status = worst.status;
+    /* MAXLOC keeps the lowest rank among equal severities; it tells its status and message. */
+    struct { int status; char msg[WB_ERR_MSG_LEN]; } told = {err->status, ""};
+    memcpy(told.msg, err->msg, sizeof told.msg);
+    MPI_Bcast(&told, sizeof told, MPI_BYTE, worst.rank, w->comm);
+    char *msg = told.msg;
+    err->status = told.status;
     err->file = w->rank == worst.rank ? err->file : NULL;
     err->line = w->rank == worst.rank ? err->line : 0;
     /* Usage errors read the same from any rank; others say where they happened, once. */
-    if (worst.status == WB_ERR_USAGE || w->size == 1 || strncmp(msg, "rank ", 5) == 0)
-        memcpy(err->msg, msg, sizeof msg);
+    if (told.status == WB_ERR_USAGE || w->size == 1 || strncmp(msg, "rank ", 5) == 0)
+        memcpy(err->msg, msg, sizeof err->msg);
     else
         snprintf(err->msg, sizeof err->msg, "rank %d: %.480s", worst.rank, msg);
-    return worst.status;
+    return told.status;
 }
 
 int wb_world_stop_requested(const struct wb_world *w)

@@ -76,7 +76,7 @@ void wb_arrays_exact(struct wb_arrays_exact *e, int64_t n);
 /* Sum of a over global indices 0 .. i-1. */
 int64_t wb_arrays_prefix(int64_t i, int64_t n);
 
-/* ---- local kernels (float or double data, double accumulators) --------------------------
+/* ---- local kernels (float or double data, accumulators of the element type) --------------------------
  *
  * Summation: blocks of WB_AK_BLOCK elements, each summed by WB_AK_ACC independent
  * accumulators (strided lanes) combined pairwise; block sums combined by recursive

@@ -16,6 +16,12 @@ int wb_checkpoint_write(const char *path, const struct wb_pinn_model *model,
                         const struct wb_pinn_adam *opt, const struct wb_pinn_config *pc,
                         int64_t iteration, struct wb_error *err);
 
+/* Checks, before any work, that path is a checkpoint of the configured training: same
+ * network (problem, precision, width, depth, hard constraints), points (seed,
+ * resample_every) and schedule (lr, lr_decay, decay_steps), at an iteration below
+ * pc->iters. Returns WB_OK or WB_ERR_USAGE naming the difference. */
+int wb_checkpoint_check(const char *path, const struct wb_pinn_config *pc, struct wb_error *err);
+
 /* Reads path into model->params and opt's state; *iteration is the next iteration to run.
  * The checkpoint must describe the same network (problem, precision, width, depth,
  * hard constraints) as the model: otherwise WB_ERR_USAGE naming the difference. */

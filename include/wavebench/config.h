@@ -115,7 +115,8 @@ void wb_config_defaults(struct wb_config *cfg);
 /* Builds cfg from defaults, then --config FILE, then the other options of argv,
  * then cross-checks it. Returns WB_OK and sets *action, or WB_ERR_USAGE with
  * one line in err naming the key or option and what is allowed. Does not touch
- * the file system except to read the configuration file and check output_dir. */
+ * the file system except to read the configuration file, check output_dir and check
+ * that a resume file is readable. */
 int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action *action,
                    struct wb_error *err);
 

@@ -7,7 +7,7 @@
  * accumulators of type T in scalar variables (not an array: GCC keeps scalars in
  * registers and pairs them into vectors), so the adds of a block overlap instead of
  * waiting on each other; one `s += x[i]` chain reaches about half the memory bandwidth.
- * Each accumulator adds at most 8 elements; the 16 are combined pairwise in double, and
+ * Each accumulator adds WB_AK_BLOCK / WB_AK_ACC = 16 elements; the 16 are combined pairwise in double, and
  * the block sums by recursive pairwise halving in double (as NumPy's pairwise sum, whose
  * float32 version stays in float32 throughout).
  * The element-wise loops use `#pragma omp simd` (-fopenmp-simd, no OpenMP runtime),

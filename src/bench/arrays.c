@@ -1075,6 +1075,8 @@ static void describe(struct wb_table *t, const struct run_state *st)
         thp[strcspn(thp, "\n")] = '\0';
         fclose(f);
     }
+    /* Table attributes must be the same on every rank: rank 0's setting is recorded. */
+    MPI_Bcast(thp, sizeof thp, MPI_CHAR, 0, st->w->comm);
     wb_table_attr_text(t, "backend", "cpu");
     wb_table_attr_num(t, "ranks", st->w->size);
     wb_table_attr_num(t, "localities", st->w->n_localities);

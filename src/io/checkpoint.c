@@ -33,6 +33,28 @@ static long long get_attr(hid_t loc, const char *name, int *ok)
     return v;
 }
 
+static herr_t put_double(hid_t loc, const char *name, double v)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = attr >= 0 ? H5Awrite(attr, H5T_NATIVE_DOUBLE, &v) : -1;
+    if (attr >= 0)
+        H5Aclose(attr);
+    H5Sclose(space);
+    return rc;
+}
+
+static double get_double(hid_t loc, const char *name, int *ok)
+{
+    double v = 0;
+    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+    if (attr < 0 || H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0)
+        *ok = 0;
+    if (attr >= 0)
+        H5Aclose(attr);
+    return v;
+}
+
 static hid_t elem_type(int precision)
 {
     return precision == WB_FP32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
@@ -70,7 +92,7 @@ int wb_checkpoint_write(const char *path, const struct wb_pinn_model *model,
                         const struct wb_pinn_adam *opt, const struct wb_pinn_config *pc,
                         int64_t iteration, struct wb_error *err)
 {
-    char tmp[WB_PATH_LEN + 16];
+    char tmp[sizeof ((struct wb_config *)0)->checkpoint_path + 16];
     snprintf(tmp, sizeof tmp, "%s.partial", path);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -93,6 +115,11 @@ int wb_checkpoint_write(const char *path, const struct wb_pinn_model *model,
     };
     for (size_t i = 0; rc >= 0 && i < WB_ARRAY_LEN(attrs); i++)
         rc = put_attr(file, attrs[i].name, attrs[i].v);
+    const struct { const char *name; double v; } reals[] = {
+        {"lr", pc->lr}, {"lr_decay", pc->lr_decay}, {"decay_steps", (double)pc->decay_steps},
+    };
+    for (size_t i = 0; rc >= 0 && i < WB_ARRAY_LEN(reals); i++)
+        rc = put_double(file, reals[i].name, reals[i].v);
     if (rc >= 0)
         rc = put_vector(file, "params", model->precision, model->n_params, model->params);
     if (rc >= 0)
@@ -119,6 +146,41 @@ int wb_checkpoint_write(const char *path, const struct wb_pinn_model *model,
                        strerror(e));
     }
     return WB_OK;
+}
+
+int wb_checkpoint_check(const char *path, const struct wb_pinn_config *pc, struct wb_error *err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (H5Fis_hdf5(path) <= 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "[pinn] resume: '%s' is not an HDF5 file", path);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "[pinn] resume: cannot open '%s'", path);
+    int ok = H5Aexists(file, "format") > 0;
+    const struct { const char *name; double want; } must[] = {
+        {"problem", pc->problem}, {"precision", pc->precision},
+        {"width", (double)pc->width}, {"depth", (double)pc->depth},
+        {"hard_constraints", pc->hard_constraints}, {"seed", (double)pc->seed},
+        {"resample_every", (double)pc->resample_every}, {"lr", pc->lr},
+        {"lr_decay", pc->lr_decay}, {"decay_steps", (double)pc->decay_steps},
+    };
+    int status = WB_OK;
+    for (size_t i = 0; ok && status == WB_OK && i < WB_ARRAY_LEN(must); i++) {
+        double have = get_double(file, must[i].name, &ok);
+        if (ok && have != must[i].want)
+            status = WB_FAIL(err, WB_ERR_USAGE,
+                             "[pinn] resume: '%s' was trained with %s %g, this run has %g", path,
+                             must[i].name, have, must[i].want);
+    }
+    double iteration = ok ? get_double(file, "iteration", &ok) : 0;
+    if (status == WB_OK && !ok)
+        status = WB_FAIL(err, WB_ERR_USAGE, "[pinn] resume: '%s' is not a wavebench checkpoint", path);
+    if (status == WB_OK && iteration >= (double)pc->iters)
+        status = WB_FAIL(err, WB_ERR_USAGE,
+                         "[pinn] iters: %lld, but the checkpoint is at iteration %.0f already",
+                         (long long)pc->iters, iteration);
+    H5Fclose(file);
+    return status;
 }
 
 int wb_checkpoint_read(const char *path, struct wb_pinn_model *model, struct wb_pinn_adam *opt,

@@ -103,39 +103,36 @@ static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
                             const hsize_t *start, const hsize_t *count, const void *data,
                             hid_t *out_id)
 {
-    herr_t rc = -1;
     hid_t fspace = H5Screate_simple(ndims, dims, NULL), mspace = -1, dset = -1;
-    if (fspace < 0)
-        return -1;
-    dset = H5Dcreate2(loc, name, file_type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (dset < 0)
-        goto done;
-    if (count) {
+    int ok = fspace >= 0;
+    if (ok)
+        ok = (dset = H5Dcreate2(loc, name, file_type, fspace, H5P_DEFAULT, H5P_DEFAULT,
+                                H5P_DEFAULT)) >= 0;
+    if (ok && count) {
         hsize_t n = 1;
         for (int i = 0; i < ndims; i++)
             n *= count[i];
-        mspace = H5Screate_simple(1, &n, NULL);
-        if (mspace < 0 || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
-            goto done;
-    } else {
-        mspace = H5Scopy(fspace);
-        if (mspace < 0 || H5Sselect_none(mspace) < 0 || H5Sselect_none(fspace) < 0)
-            goto done;
+        ok = (mspace = H5Screate_simple(1, &n, NULL)) >= 0 &&
+             H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0;
+    } else if (ok) {
+        ok = (mspace = H5Scopy(fspace)) >= 0 && H5Sselect_none(mspace) >= 0 &&
+             H5Sselect_none(fspace) >= 0;
     }
-    rc = H5Dwrite(dset, mem_type, mspace, fspace, o->dxpl, data);
-    /* A write can fail on the rank that did the I/O alone (a full disk). */
-    int ok = rc >= 0, all_ok = 0;
+    /* Every rank must take the same branch around the collective write, and a write can
+     * fail on the rank that did the I/O alone (a full disk): agree before and after. */
+    int all_ok = 0;
     if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) != MPI_SUCCESS || !all_ok)
         abort_write(o, name);
-done:
-    if (mspace >= 0)
-        H5Sclose(mspace);
+    ok = H5Dwrite(dset, mem_type, mspace, fspace, o->dxpl, data) >= 0;
+    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) != MPI_SUCCESS || !all_ok)
+        abort_write(o, name);
+    H5Sclose(mspace);
     H5Sclose(fspace);
-    if (rc >= 0 && out_id)
+    if (out_id)
         *out_id = dset;
-    else if (dset >= 0)
+    else
         H5Dclose(dset);
-    return rc;
+    return 0;
 }
 
 /* A 1-D dataset every rank holds identically: rank 0 writes it. */
@@ -334,7 +331,7 @@ static int check_space(const struct wb_world *w, const struct wb_results *res,
                        const char *final_path, struct wb_error *err)
 {
     if (w->rank == 0) {
-        char dir[WB_PATH_LEN + 64];
+        char dir[sizeof ((struct wb_config *)0)->results_path];
         snprintf(dir, sizeof dir, "%s", final_path);
         char *slash = strrchr(dir, '/');
         if (slash)
@@ -354,7 +351,7 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
                         const struct wb_results *res, const char *final_path,
                         struct wb_error *err)
 {
-    char tmp[WB_PATH_LEN + 16];
+    char tmp[sizeof ((struct wb_config *)0)->results_path + 16];
     snprintf(tmp, sizeof tmp, "%s.partial", final_path);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported as one line, not a stack */
     if (check_space(w, res, final_path, err) != WB_OK)

@@ -73,7 +73,7 @@ static bool is_time_unit(const char *unit)
 int wb_report_direction(const struct wb_column *c)
 {
     static const char *const lower[] = {"time", "loss", "pde", "ic", "ict", "bc", "rel_l2",
-                                        "wrong", "s_per_iter", "compute", "allreduce", "other",
+                                        "wrong", "time_per_iter", "compute", "allreduce", "other",
                                         "peak_rss", "error", NULL};
     static const char *const higher[] = {"algbw", "busbw", "points_per_s", "gflops", "speedup",
                                          "efficiency", "bandwidth", "gbps", NULL};

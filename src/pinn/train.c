@@ -243,7 +243,7 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
         {"ict", NULL, "", 0, 0, f->terms[WB_PINN_ICT]},
         {"bc", NULL, "", 0, 0, f->terms[WB_PINN_BC]},
         {"rel_l2", "rel L2", "", 9, -2, f->rel_l2},
-        {"s_per_iter", "s/iter", "ms", 8, 3, per_iter * 1e3},
+        {"time_per_iter", "t/iter", "ms", 8, 3, per_iter * 1e3},
         {"compute", "compute", "ms", 8, 3, f->mean[T_COMPUTE] * 1e3},
         {"allreduce", "allred", "ms", 7, 3, f->mean[T_ALLREDUCE] * 1e3},
         {"other", "other", "ms", 7, 3, f->mean[T_OTHER] * 1e3},
@@ -280,13 +280,22 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
     return 0;
 }
 
+/* The solution grid goes into the results file: bounded so that it stays a file. */
+#define MAX_GRID_POINTS (1 << 22)
+
 int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
 {
-    (void)w;
-    if (cfg->pinn.eval_grid > 2048 && cfg->pinn.problem == WB_PROBLEM_WAVE2D)
+    const struct wb_pinn_config *pc = &cfg->pinn;
+    double points = pow((double)pc->eval_grid, wb_pinn_dim(pc->problem));
+    if (points > MAX_GRID_POINTS)
         return WB_FAIL(err, WB_ERR_USAGE,
-                       "[pinn] eval_grid: %lld^3 grid points are too many for wave2d; at most 2048",
-                       (long long)cfg->pinn.eval_grid);
+                       "[pinn] eval_grid: %lld points per axis make %.0f grid points for %s; at "
+                       "most %d",
+                       (long long)pc->eval_grid, points, wb_problem_name(pc->problem),
+                       MAX_GRID_POINTS);
+    /* A checkpoint that cannot continue this run is a usage error before any work. */
+    if (pc->resume[0] && w->rank == 0)
+        return wb_checkpoint_check(pc->resume, pc, err);
     return WB_OK;
 }
 
@@ -352,14 +361,17 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
     MPI_Datatype type = mpi_real(m->precision);
     int nslots = (int)(m->n_params + WB_PINN_NTERMS);
     uint64_t epoch = pc->resample_every ? (uint64_t)(f->start / pc->resample_every) : 0;
-    char label[64], detail[160];
+    char label[64], detail[160] = "";
     snprintf(label, sizeof label, "pinn %s", wb_problem_name(pc->problem));
     struct wb_progress progress;
     wb_progress_start(&progress, w, cfg, label);
 
-    if (sample(gpu, m, w, pc, epoch, &g, err) != WB_OK)
-        return wb_world_agree(w, err);
-    int status = WB_OK;
+    sample(gpu, m, w, pc, epoch, &g, err);
+    int status = wb_world_agree(w, err);
+    if (status != WB_OK) {
+        wb_progress_end(&progress);
+        return status;
+    }
     MPI_Barrier(w->comm);
     double t_start = MPI_Wtime();
     for (int64_t it = f->start; it < pc->iters; it++) {
@@ -367,6 +379,8 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
         if (pc->resample_every && it > f->start && it % pc->resample_every == 0) {
             epoch = (uint64_t)(it / pc->resample_every);
             sample(gpu, m, w, pc, epoch, &g, err);
+            if ((status = wb_world_agree(w, err)) != WB_OK)
+                break;
         }
         double t1, t2;
 #ifdef WB_HAVE_CUDA
@@ -418,14 +432,19 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
 #endif
         wb_pinn_adam_step(opt, m->params, m->grads);
         f->done++;
+        /* "Other" is completed at the end of the iteration; a break before leaves it 0. */
+        times[T_COMPUTE][f->done - 1] = t1 - t0;
+        times[T_ALLREDUCE][f->done - 1] = t2 - t1;
+        times[T_OTHER][f->done - 1] = 0;
         int64_t next = it + 1;
-        if (it % pc->log_every == 0 || next == pc->iters) {
+        int evaluate = pc->eval_every && it % pc->eval_every == 0;
+        if (it % pc->log_every == 0 || next == pc->iters || evaluate) {
             long row = log_row(hist, hc, it, f->terms, f->loss, lr, MPI_Wtime() - t_start);
             if (row < 0) {
                 status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (loss history)");
                 break;
             }
-            if (pc->eval_every && it % pc->eval_every == 0) {
+            if (evaluate) {
                 gpu_to_host(w, gpu, m, NULL);
                 wb_table_set_f64(hist, (size_t)row, hc->rel_l2, rel_l2(w, m, pc->eval_grid));
             }
@@ -441,10 +460,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
                 break;
         }
         int any_stop = wb_world_stop_requested(w);
-        double t3 = MPI_Wtime();
-        times[T_COMPUTE][f->done - 1] = t1 - t0;
-        times[T_ALLREDUCE][f->done - 1] = t2 - t1;
-        times[T_OTHER][f->done - 1] = t3 - t2;
+        times[T_OTHER][f->done - 1] = MPI_Wtime() - t2;
         if (any_stop) {
             status = WB_FAIL(err, WB_ERR_INTERRUPTED,
                              "pinn: stop requested (signal) after iteration %lld; checkpoint "
@@ -479,13 +495,14 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
 
     /* Ranks on one node share its cores: more threads than that only contend. */
     int cpus = pc->threads ? (int)pc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN) / w->node_size;
+    cpus = cpus < 1 ? 1 : cpus > 256 ? 256 : cpus;
 #ifdef WB_HAVE_OPENBLAS
     openblas_set_num_threads(1); /* the model's own threads call the BLAS */
 #endif
     wb_pinn_model_create(&m, pc->problem, pc->precision, (int)pc->width, (int)pc->depth,
                          pc->hard_constraints, &cap, err);
     if (err->status == WB_OK)
-        wb_pinn_model_set_threads(&m, cpus > 1 ? cpus : 1, err);
+        wb_pinn_model_set_threads(&m, cpus, err);
     if (err->status == WB_OK)
         wb_pinn_adam_create(&opt, pc->precision, m.n_params, pc->lr, pc->lr_decay,
                             pc->decay_steps, err);

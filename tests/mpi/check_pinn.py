@@ -52,7 +52,7 @@ def structure(path, ranks):
             if f"pinn/{t}" not in f:
                 problems.append(f"pinn/{t} missing")
         s = f["pinn/summary"]
-        for col in ("loss", "rel_l2", "s_per_iter", "compute", "allreduce", "other",
+        for col in ("loss", "rel_l2", "time_per_iter", "compute", "allreduce", "other",
                     "points_per_s", "gflops", "peak_rss", "params"):
             v = float(s[col][0])
             if not math.isfinite(v) or v < 0:

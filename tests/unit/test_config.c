@@ -141,6 +141,7 @@ static void test_command_line_errors(void **state)
         {{"--width", "0"}, "--width"},
         {{"--problem", "heat"}, "--problem"},
         {{"--push-required"}, "push_required"},
+        {{"--conf", "/dev/null"}, "--config"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *argv[8] = {"wavebench"};
