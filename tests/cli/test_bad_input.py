@@ -110,7 +110,7 @@ def cases(rows):
         Case("missing config", "--config", ["--config", "/nonexistent/wb.ini"]),
         Case("directory as config", "directory", ["--config", "/tmp"]),
         Case("unreadable config", "--config", setup="unreadable"),
-        Case("config given twice", "more than once", ["--config", "/dev/null", "--config", "/dev/null"]),
+        Case("config given twice", "more than once", setup="twice"),
         Case("empty config name", "--config", ["--config="]),
         Case("min > max", "min_bytes", ["-b", "1M", "-e", "1K"]),
         Case("slice stop < start", "slice_stop", ["--slice-start", "10", "--slice-stop", "5"]),
@@ -137,6 +137,10 @@ def run(case, np):
         with open(path, "w") as f:
             f.write(case.ini)
         args += ["--config", path]
+    if case.setup == "twice":
+        path = os.path.join(work, "empty.ini")
+        open(path, "w").close()
+        args += ["--config", path, "--config", path]
     if case.setup == "unreadable":
         path = os.path.join(work, "secret.ini")
         with open(path, "w") as f:
