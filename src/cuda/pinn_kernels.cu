@@ -7,25 +7,7 @@
 
 #define WB_HD __host__ __device__
 
-#define REAL float
-#define FN(name) name##_f32
-#define TANH tanhf
-#define SQRT sqrtf
-#include "wavebench/gpu_pinn_elem_impl.h"
-#undef REAL
-#undef FN
-#undef TANH
-#undef SQRT
-
-#define REAL double
-#define FN(name) name##_f64
-#define TANH tanh
-#define SQRT sqrt
-#include "wavebench/gpu_pinn_elem_impl.h"
-#undef REAL
-#undef FN
-#undef TANH
-#undef SQRT
+#include "wavebench/gpu_pinn_elem.h"
 
 namespace {
 

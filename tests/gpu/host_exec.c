@@ -8,25 +8,7 @@
 
 #define WB_HD
 
-#define REAL float
-#define FN(name) name##_f32
-#define TANH tanhf
-#define SQRT sqrtf
-#include "wavebench/gpu_pinn_elem_impl.h"
-#undef REAL
-#undef FN
-#undef TANH
-#undef SQRT
-
-#define REAL double
-#define FN(name) name##_f64
-#define TANH tanh
-#define SQRT sqrt
-#include "wavebench/gpu_pinn_elem_impl.h"
-#undef REAL
-#undef FN
-#undef TANH
-#undef SQRT
+#include "wavebench/gpu_pinn_elem.h"
 
 /* ctx is a pointer to the precision (int). */
 #define PREC(ctx) (*(const int *)(ctx))
