@@ -18,6 +18,16 @@ int wb_mpi_fail(struct wb_error *err, int rc, const char *call, const char *file
     return wb_error_set(err, WB_ERR_RUNTIME, file, line, "%s: %s", call, text);
 }
 
+void wb_world_fatal_mpi(MPI_Comm comm, int rank, int rc, const char *what)
+{
+    struct wb_error err;
+    wb_error_clear(&err);
+    wb_mpi_fail(&err, rc, what, __FILE__, __LINE__);
+    fprintf(stderr, "wavebench: error: rank %d: %s\n", rank, err.msg);
+    MPI_Abort(comm, WB_ERR_RUNTIME);
+    abort(); /* MPI_Abort does not return; the compiler cannot know */
+}
+
 static int find_localities(struct wb_world *w, struct wb_error *err)
 {
     WB_MPI_CHECK(err, MPI_Comm_split_type(w->comm, MPI_COMM_TYPE_SHARED, w->rank, MPI_INFO_NULL,

@@ -29,6 +29,12 @@ int wb_world_init(struct wb_world *w, int *argc, char ***argv, struct wb_error *
  * worst status and the message of the lowest rank that had it. Returns that status. */
 int wb_world_agree(const struct wb_world *w, struct wb_error *err);
 
+/* Ends the job from one rank after an MPI call failed inside a collective phase, which
+ * ranks cannot agree on without risking a hang: one line "rank R: what: MPI's error",
+ * then MPI_Abort(comm) with exit code 1 (DESIGN.md's fallback). */
+void wb_world_fatal_mpi(MPI_Comm comm, int rank, int rc, const char *what)
+    __attribute__((noreturn));
+
 /* Collective: whether any rank was asked to stop (SIGTERM/SIGINT). Suites call it at
  * safe points; all ranks get the same answer. */
 int wb_world_stop_requested(const struct wb_world *w);

@@ -522,16 +522,6 @@ static int darray_init(struct darray *A, MPI_Comm comm, int rank, int size, int 
     return WB_OK;
 }
 
-static void fatal_mpi(int rank, int rc, const char *what)
-{
-    /* A collective that failed on one rank cannot be agreed on without risking a hang. */
-    struct wb_error err;
-    wb_error_clear(&err);
-    wb_mpi_fail(&err, rc, what, __FILE__, __LINE__);
-    fprintf(stderr, "wavebench: error: rank %d: %s\n", rank, err.msg);
-    MPI_Abort(MPI_COMM_WORLD, WB_ERR_RUNTIME);
-}
-
 static int reduce_pair(struct darray *A, double value, int64_t index, int want_max,
                        struct op_result *res)
 {
@@ -814,21 +804,21 @@ static int64_t measure(struct darray *A, const struct wb_config *cfg, int op, do
     }
     for (int64_t i = 0; i < ac->warmup; i++)
         if ((rc = run_op(A, ac, op, res)) != MPI_SUCCESS)
-            fatal_mpi(A->rank, rc, "warm-up array operation");
+            wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "warm-up array operation");
     for (int64_t r = 0; r < ac->reps; r++) {
         if ((rc = MPI_Barrier(A->comm)) != MPI_SUCCESS)
-            fatal_mpi(A->rank, rc, "MPI_Barrier");
+            wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "MPI_Barrier");
         double t0 = MPI_Wtime();
         rc = run_op(A, ac, op, res);
         raw[r] = (MPI_Wtime() - t0) * 1e3;
         if (rc != MPI_SUCCESS)
-            fatal_mpi(A->rank, rc, "timed array operation");
+            wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "timed array operation");
     }
     if (corrupt_me)
         corrupt(A, op, res);
     int64_t wrong = check_op(A, ac, op, res, e);
     if ((rc = record_value(A, op, res)) != MPI_SUCCESS)
-        fatal_mpi(A->rank, rc, "checksum reduction");
+        wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "checksum reduction");
     return wrong;
 }
 
@@ -964,13 +954,13 @@ static int serial_phase(struct run_state *st, int dtype, size_t first, struct wb
     if (rc == MPI_SUCCESS)
         rc = MPI_Bcast(times, (int)(nops * nreps + 2 * nops), MPI_DOUBLE, 0, w->comm);
     if (rc != MPI_SUCCESS)
-        fatal_mpi(w->rank, rc, "MPI_Bcast of serial times");
+        wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, rc, "MPI_Bcast of serial times");
     struct wb_table *t = st->t;
     for (size_t k = 0; k < nops; k++) {
         size_t row = first + k;
         struct wb_summary s;
         if (wb_summarize(&s, times + k * nreps, nreps) != 0)
-            fatal_mpi(w->rank, MPI_ERR_NO_MEM, "statistics buffer");
+            wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
         double *raw = wb_table_raw(t, st->c.s_raw, row);
         for (size_t r = 0; r < nreps; r++)
             raw[r] = w->rank == 0 ? times[k * nreps + r] : NAN;
@@ -1008,7 +998,7 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
     st->huge &= huge_all;
     double *slowest = malloc(sizeof(double) * nreps);
     if (!slowest)
-        fatal_mpi(w->rank, MPI_ERR_NO_MEM, "statistics buffer");
+        wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
     struct wb_table *t = st->t;
     const struct cols *c = &st->c;
     size_t row = first;
@@ -1030,10 +1020,10 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
             (rc = MPI_Allreduce(&mine, &rsum, 1, MPI_DOUBLE, MPI_SUM, w->comm)) ||
             (rc = MPI_Allreduce(&wrong, &wrong_all, 1, MPI_INT64_T, MPI_SUM, w->comm)) ||
             (rc = MPI_Allreduce(&remote, &remote_all, 1, MPI_INT64_T, MPI_SUM, w->comm)))
-            fatal_mpi(w->rank, rc, "statistics reduction");
+            wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, rc, "statistics reduction");
         struct wb_summary s;
         if (wb_summarize(&s, slowest, nreps) != 0)
-            fatal_mpi(w->rank, MPI_ERR_NO_MEM, "statistics buffer");
+            wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
         double bytes = op_bytes(op, ac->n, A.plan.m, A.es, res.scaled);
         int64_t eidx;
         double expect = expected_value(op, &st->exact, &eidx);

@@ -333,16 +333,6 @@ static int define_table(struct wb_table *t, struct coll_table *ct, size_t nreps)
     return bad ? -1 : 0;
 }
 
-static void fatal_mpi(MPI_Comm comm, int rank, int rc, const char *what)
-{
-    /* A collective that failed on one rank cannot be agreed on without risking a hang. */
-    struct wb_error err;
-    wb_error_clear(&err);
-    wb_mpi_fail(&err, rc, what, __FILE__, __LINE__);
-    fprintf(stderr, "wavebench: error: rank %d: %s\n", rank, err.msg);
-    MPI_Abort(comm, WB_ERR_RUNTIME);
-}
-
 /* The MPI backend's timing and check of one placement (struct wb_coll_backend). */
 static int64_t cpu_time_and_check(void *ctxp, const struct wb_config *cfg, int coll, int in_place,
                                   int64_t iters, double *raw, size_t nreps)
@@ -353,20 +343,20 @@ static int64_t cpu_time_and_check(void *ctxp, const struct wb_config *cfg, int c
     impl->prepare(c, in_place);
     for (int64_t i = 0; i < cfg->coll.warmup; i++)
         if ((rc = impl->run(c, in_place)) != MPI_SUCCESS)
-            fatal_mpi(c->comm, c->rank, rc, "warm-up collective");
+            wb_world_fatal_mpi(c->comm, c->rank, rc, "warm-up collective");
     for (size_t r = 0; r < nreps; r++) {
         MPI_Barrier(c->comm);
         double t0 = MPI_Wtime();
         for (int64_t i = 0; i < iters; i++)
             if ((rc = impl->run(c, in_place)) != MPI_SUCCESS)
-                fatal_mpi(c->comm, c->rank, rc, "timed collective");
+                wb_world_fatal_mpi(c->comm, c->rank, rc, "timed collective");
         raw[r] = (MPI_Wtime() - t0) / (double)iters * 1e6;
     }
     if (!cfg->coll.check)
         return 0;
     impl->prepare(c, in_place);
     if ((rc = impl->run(c, in_place)) != MPI_SUCCESS)
-        fatal_mpi(c->comm, c->rank, rc, "checked collective");
+        wb_world_fatal_mpi(c->comm, c->rank, rc, "checked collective");
     /* Test-only (debug.corrupt_rank): falsify one received value; every input is
      * positive, so -1 is never an expected result. */
     if (cfg->debug_corrupt_rank == c->rank && (coll != WB_COLL_REDUCE || c->rank == c->root))
@@ -410,16 +400,16 @@ static int64_t measure(const struct wb_world *w, const struct wb_config *cfg,
     int64_t wrong_total = 0;
     int rc;
     if (!slowest)
-        fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
+        wb_world_fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
     if ((rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, w->comm)) ||
         (rc = MPI_Allreduce(&mine_avg, &rank_min, 1, MPI_DOUBLE, MPI_MIN, w->comm)) ||
         (rc = MPI_Allreduce(&mine_avg, &rank_max, 1, MPI_DOUBLE, MPI_MAX, w->comm)) ||
         (rc = MPI_Allreduce(&mine_avg, &rank_sum, 1, MPI_DOUBLE, MPI_SUM, w->comm)) ||
         (rc = MPI_Allreduce(&wrong, &wrong_total, 1, MPI_INT64_T, MPI_SUM, w->comm)))
-        fatal_mpi(w->comm, w->rank, rc, "statistics reduction");
+        wb_world_fatal_mpi(w->comm, w->rank, rc, "statistics reduction");
     struct wb_summary s;
     if (wb_summarize(&s, slowest, nreps) != 0)
-        fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
+        wb_world_fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
     free(slowest);
 
     double gbps = (double)bytes / (s.median * 1e-6) / 1e9;

@@ -404,11 +404,8 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
             t1 = MPI_Wtime();
             int rc = MPI_Allreduce(MPI_IN_PLACE, m->grads, nslots, type, MPI_SUM, w->comm);
             t2 = MPI_Wtime();
-            if (rc != MPI_SUCCESS) {
-                wb_mpi_fail(err, rc, "MPI_Allreduce(gradient)", __FILE__, __LINE__);
-                fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err->msg);
-                MPI_Abort(w->comm, WB_ERR_RUNTIME);
-            }
+            if (rc != MPI_SUCCESS)
+                wb_world_fatal_mpi(w->comm, w->rank, rc, "MPI_Allreduce(gradient)");
             /* The global terms ride in the gradient's last slots: every rank sees the same. */
             for (int k = 0; k < WB_PINN_NTERMS; k++)
                 f->terms[k] = real_at(m->grads, m->precision, m->n_params + k);
