@@ -36,6 +36,29 @@ void wb_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
     *hi = n - k + 1;
 }
 
+int wb_stats_across_ranks(struct wb_rank_stats *out, const double *raw, size_t nreps,
+                          MPI_Comm comm)
+{
+    double *slowest = malloc(sizeof(double) * nreps), mine = 0, sum = 0;
+    if (!slowest)
+        return MPI_ERR_NO_MEM;
+    for (size_t r = 0; r < nreps; r++)
+        mine += raw[r] / (double)nreps;
+    int size = 1, rc;
+    if ((rc = MPI_Comm_size(comm, &size)) ||
+        (rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, comm)) ||
+        (rc = MPI_Allreduce(&mine, &out->rank_min, 1, MPI_DOUBLE, MPI_MIN, comm)) ||
+        (rc = MPI_Allreduce(&mine, &out->rank_max, 1, MPI_DOUBLE, MPI_MAX, comm)) ||
+        (rc = MPI_Allreduce(&mine, &sum, 1, MPI_DOUBLE, MPI_SUM, comm))) {
+        free(slowest);
+        return rc;
+    }
+    out->rank_avg = sum / size;
+    rc = wb_summarize(&out->slowest, slowest, nreps) == 0 ? MPI_SUCCESS : MPI_ERR_NO_MEM;
+    free(slowest);
+    return rc;
+}
+
 int wb_summarize(struct wb_summary *out, const double *x, size_t n)
 {
     double *s = malloc(sizeof(double) * (n ? n : 1));

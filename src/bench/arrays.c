@@ -996,9 +996,6 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
     int huge = A.huge, huge_all;
     MPI_Allreduce(&huge, &huge_all, 1, MPI_INT, MPI_MIN, w->comm);
     st->huge &= huge_all;
-    double *slowest = malloc(sizeof(double) * nreps);
-    if (!slowest)
-        wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
     struct wb_table *t = st->t;
     const struct cols *c = &st->c;
     size_t row = first;
@@ -1009,21 +1006,14 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
         struct op_result res;
         int64_t wrong = measure(&A, st->cfg, op, raw, &res, &st->exact,
                                 st->cfg->debug_corrupt_rank == w->rank);
-        double mine = 0, rmin, rmax, rsum;
+        struct wb_rank_stats rs;
         int64_t wrong_all, remote = A.plan.remote, remote_all;
-        for (size_t r = 0; r < nreps; r++)
-            mine += raw[r] / (double)nreps;
         int rc;
-        if ((rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, w->comm)) ||
-            (rc = MPI_Allreduce(&mine, &rmin, 1, MPI_DOUBLE, MPI_MIN, w->comm)) ||
-            (rc = MPI_Allreduce(&mine, &rmax, 1, MPI_DOUBLE, MPI_MAX, w->comm)) ||
-            (rc = MPI_Allreduce(&mine, &rsum, 1, MPI_DOUBLE, MPI_SUM, w->comm)) ||
+        if ((rc = wb_stats_across_ranks(&rs, raw, nreps, w->comm)) ||
             (rc = MPI_Allreduce(&wrong, &wrong_all, 1, MPI_INT64_T, MPI_SUM, w->comm)) ||
             (rc = MPI_Allreduce(&remote, &remote_all, 1, MPI_INT64_T, MPI_SUM, w->comm)))
-            wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, rc, "statistics reduction");
-        struct wb_summary s;
-        if (wb_summarize(&s, slowest, nreps) != 0)
-            wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
+            wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, rc, "statistics across ranks");
+        const struct wb_summary s = rs.slowest;
         double bytes = op_bytes(op, ac->n, A.plan.m, A.es, res.scaled);
         int64_t eidx;
         double expect = expected_value(op, &st->exact, &eidx);
@@ -1033,9 +1023,9 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
         wb_table_set_f64(t, row, c->rep_max, s.max);
         wb_table_set_f64(t, row, c->ci_lo, s.ci_lo);
         wb_table_set_f64(t, row, c->ci_hi, s.ci_hi);
-        wb_table_set_f64(t, row, c->rank_min, rmin);
-        wb_table_set_f64(t, row, c->rank_avg, rsum / w->size);
-        wb_table_set_f64(t, row, c->rank_max, rmax);
+        wb_table_set_f64(t, row, c->rank_min, rs.rank_min);
+        wb_table_set_f64(t, row, c->rank_avg, rs.rank_avg);
+        wb_table_set_f64(t, row, c->rank_max, rs.rank_max);
         wb_table_set_f64(t, row, c->wrong, (double)wrong_all);
         wb_table_set_f64(t, row, c->result, res.value);
         wb_table_set_f64(t, row, c->expected, expect);
@@ -1049,7 +1039,6 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
         st->wrong_total += wrong_all;
         row++;
     }
-    free(slowest);
     darray_free(&A);
     return WB_OK;
 }

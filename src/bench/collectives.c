@@ -393,33 +393,22 @@ static int64_t measure(const struct wb_world *w, const struct wb_config *cfg,
     double *raw = wb_table_raw(t, pc->raw, row);
     int64_t wrong = be->time_and_check(be->ctx, cfg, coll, in_place, iters, raw, nreps);
 
-    double *slowest = malloc(sizeof(double) * nreps);
-    double mine_avg = 0, rank_min, rank_max, rank_sum;
-    for (size_t r = 0; r < nreps; r++)
-        mine_avg += raw[r] / (double)nreps;
+    struct wb_rank_stats rs;
     int64_t wrong_total = 0;
     int rc;
-    if (!slowest)
-        wb_world_fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
-    if ((rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, w->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_min, 1, MPI_DOUBLE, MPI_MIN, w->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_max, 1, MPI_DOUBLE, MPI_MAX, w->comm)) ||
-        (rc = MPI_Allreduce(&mine_avg, &rank_sum, 1, MPI_DOUBLE, MPI_SUM, w->comm)) ||
+    if ((rc = wb_stats_across_ranks(&rs, raw, nreps, w->comm)) ||
         (rc = MPI_Allreduce(&wrong, &wrong_total, 1, MPI_INT64_T, MPI_SUM, w->comm)))
-        wb_world_fatal_mpi(w->comm, w->rank, rc, "statistics reduction");
-    struct wb_summary s;
-    if (wb_summarize(&s, slowest, nreps) != 0)
-        wb_world_fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
-    free(slowest);
+        wb_world_fatal_mpi(w->comm, w->rank, rc, "statistics across ranks");
+    const struct wb_summary s = rs.slowest;
 
     double gbps = (double)bytes / (s.median * 1e-6) / 1e9;
     wb_table_set_f64(t, row, pc->time, s.median);
     wb_table_set_f64(t, row, pc->algbw, gbps);
     wb_table_set_f64(t, row, pc->busbw, gbps * wb_coll_busbw_factor(coll, w->size));
     wb_table_set_f64(t, row, pc->wrong, cc->check ? (double)wrong_total : NAN);
-    wb_table_set_f64(t, row, pc->t_min, rank_min);
-    wb_table_set_f64(t, row, pc->t_avg, rank_sum / w->size);
-    wb_table_set_f64(t, row, pc->t_max, rank_max);
+    wb_table_set_f64(t, row, pc->t_min, rs.rank_min);
+    wb_table_set_f64(t, row, pc->t_avg, rs.rank_avg);
+    wb_table_set_f64(t, row, pc->t_max, rs.rank_max);
     wb_table_set_f64(t, row, pc->ci_lo, s.ci_lo);
     wb_table_set_f64(t, row, pc->ci_hi, s.ci_hi);
     wb_table_set_f64(t, row, pc->rep_min, s.min);
