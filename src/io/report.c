@@ -407,26 +407,42 @@ static const char compare_usage[] =
     "usage: wavebench compare BASE.h5 NEW.h5 [--threshold PCT] [--allow-mismatch]\n";
 static const char export_usage[] = "usage: wavebench export FILE.h5 --csv|--json [-o OUT]\n";
 
-/* Opens -o OUT (or stdout). */
-static FILE *open_out(const char *cmd, const char *path)
-{
-    if (!path)
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "wavebench: error: %s: cannot write '%s': %s\n", cmd, path, strerror(errno));
-    return f;
-}
+/* -o OUT is written under OUT.partial and renamed when whole, like the results file, so
+ * OUT is never half-written and an earlier OUT survives a failure. */
+struct out_file {
+    FILE *f;
+    const char *path; /* NULL: stdout */
+    char tmp[4096];
+};
 
-static int close_out(const char *cmd, FILE *f, const char *path)
+static int open_out(struct out_file *o, const char *cmd, const char *path)
 {
-    if (f == stdout)
-        return fflush(stdout) == 0 ? WB_OK : WB_ERR_RUNTIME;
-    if (fclose(f) != 0) {
-        fprintf(stderr, "wavebench: error: %s: cannot write '%s'\n", cmd, path);
-        return WB_ERR_RUNTIME;
+    o->path = path;
+    if (!path) {
+        o->f = stdout;
+        return WB_OK;
+    }
+    snprintf(o->tmp, sizeof o->tmp, "%s.partial", path);
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) {
+        fprintf(stderr, "wavebench: error: %s: cannot write '%s': %s\n", cmd, path, strerror(errno));
+        return WB_ERR_USAGE;
     }
     return WB_OK;
+}
+
+/* Finishes the output; with ok false (the content failed), discards it. */
+static int close_out(struct out_file *o, const char *cmd, bool ok)
+{
+    if (!o->path)
+        return fflush(stdout) == 0 && ok ? WB_OK : WB_ERR_RUNTIME;
+    int closed = fclose(o->f) == 0;
+    if (ok && closed && rename(o->tmp, o->path) == 0)
+        return WB_OK;
+    unlink(o->tmp);
+    if (ok)
+        fprintf(stderr, "wavebench: error: %s: cannot write '%s'\n", cmd, o->path);
+    return WB_ERR_RUNTIME;
 }
 
 static int cmd_report(int argc, char **argv)
@@ -459,14 +475,14 @@ static int cmd_report(int argc, char **argv)
         wb_h5_results_file_free(&f);
         return usage_error("report", err.msg, NULL);
     }
-    FILE *out = open_out("report", outp);
-    int status = out ? WB_OK : WB_ERR_USAGE;
-    if (out) {
+    struct out_file out;
+    int status = open_out(&out, "report", outp);
+    if (status == WB_OK) {
         if (markdown)
-            wb_report_markdown(&f, file, out);
+            wb_report_markdown(&f, file, out.f);
         else
-            wb_report_text(&f, out);
-        status = close_out("report", out, outp);
+            wb_report_text(&f, out.f);
+        status = close_out(&out, "report", true);
     }
     wb_h5_results_file_free(&f);
     if (status == WB_OK && plots) {
@@ -555,16 +571,14 @@ static int cmd_export(int argc, char **argv)
         wb_h5_results_file_free(&f);
         return usage_error("export", err.msg, NULL);
     }
-    FILE *out = open_out("export", outp);
-    int status = out ? WB_OK : WB_ERR_USAGE;
-    if (out) {
-        status = format == 1 ? wb_export_csv(&f, out, &err) : wb_export_json(&f, out, &err);
+    struct out_file out;
+    int status = open_out(&out, "export", outp);
+    if (status == WB_OK) {
+        status = format == 1 ? wb_export_csv(&f, out.f, &err) : wb_export_json(&f, out.f, &err);
         if (status != WB_OK)
             fprintf(stderr, "wavebench: error: export: %s\n", err.msg);
-        int cs = close_out("export", out, outp);
+        int cs = close_out(&out, "export", status == WB_OK);
         status = status != WB_OK ? status : cs;
-        if (status != WB_OK && outp)
-            unlink(outp); /* no half-written export under the asked-for name */
     }
     wb_h5_results_file_free(&f);
     return status;
