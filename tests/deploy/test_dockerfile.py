@@ -25,6 +25,9 @@ import re
 import shlex
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verdicts import Verdicts  # noqa: E402
+
 SRCDIR = os.environ.get("WB_SRCDIR",
                         os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 DOCKERFILE = os.path.join(SRCDIR, "Dockerfile")
@@ -422,14 +425,8 @@ BROKEN = [
 
 
 def main():
-    passes = fails = 0
-
-    def report(ok, what, detail=()):
-        nonlocal passes, fails
-        print(("PASS: " if ok else "FAIL: ") + what)
-        for d in detail:
-            print("    " + d)
-        passes, fails = passes + ok, fails + (not ok)
+    v = Verdicts()
+    report = v.report
 
     with open(DOCKERFILE) as f:
         text = f.read()
@@ -448,13 +445,8 @@ def main():
         except ValueError as e:
             report(False, f"broken copy '{name}' could not be made: {e}")
             continue
-        errs = check(t, ig)
-        hit = [e for e in errs if expect in e]
-        report(bool(hit), f"rejects broken copy: {name}",
-               hit[:1] if hit else ["not rejected for it; errors: " + ("; ".join(errs) or "none")])
-
-    print(f"{passes} passed, {fails} failed")
-    return 0 if fails == 0 else 1
+        v.rejects(name, check(t, ig), expect)
+    return v.finish()
 
 
 if __name__ == "__main__":

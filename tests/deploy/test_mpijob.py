@@ -26,6 +26,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verdicts import Verdicts  # noqa: E402
+
 try:
     import jsonschema
     import yaml
@@ -395,17 +398,8 @@ BROKEN = [
 
 
 def main():
-    passes = fails = 0
-
-    def report(ok, what, detail=()):
-        nonlocal passes, fails
-        print(("PASS: " if ok else "FAIL: ") + what)
-        for d in detail:
-            print("    " + d)
-        if ok:
-            passes += 1
-        else:
-            fails += 1
+    v = Verdicts()
+    report = v.report
 
     validator = make_validator(CRD)
     with open(MPIJOB) as f:
@@ -421,13 +415,8 @@ def main():
         except (KeyError, ValueError, IndexError, StopIteration) as e:
             report(False, f"broken copy '{name}': could not be made ({e!r})")
             continue
-        errs = all_errors(validator, broken)
-        hit = [e for e in errs if expect in e]
-        report(bool(hit), f"rejects broken copy: {name}",
-               hit[:1] if hit else ["not rejected for it; errors: " + ("; ".join(errs) or "none")])
-
-    print(f"{passes} passed, {fails} failed")
-    return 0 if fails == 0 else 1
+        v.rejects(name, all_errors(validator, broken), expect)
+    return v.finish()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ import ast
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verdicts import Verdicts  # noqa: E402
 import types
 
 SRCDIR = os.environ.get("WB_SRCDIR",
@@ -227,14 +230,8 @@ BROKEN = [
 
 
 def main():
-    passes = fails = 0
-
-    def report(ok, what, detail=()):
-        nonlocal passes, fails
-        print(("PASS: " if ok else "FAIL: ") + what)
-        for d in detail:
-            print("    " + d)
-        passes, fails = passes + ok, fails + (not ok)
+    v = Verdicts()
+    report = v.report
 
     with open(RECIPE) as f:
         source = f.read()
@@ -248,12 +245,8 @@ def main():
         if broken == source:
             report(False, f"broken copy '{name}' could not be made")
             continue
-        errs = all_errors(broken, with_opts)
-        hit = [e for e in errs if expect in e]
-        report(bool(hit), f"rejects broken copy: {name}",
-               hit[:1] if hit else ["not rejected for it; errors: " + ("; ".join(errs) or "none")])
-    print(f"{passes} passed, {fails} failed")
-    return 0 if fails == 0 else 1
+        v.rejects(name, all_errors(broken, with_opts), expect)
+    return v.finish()
 
 
 if __name__ == "__main__":
