@@ -38,12 +38,10 @@ grep -q "^double slice" "$scratch/odd.dump1" 2>/dev/null || fail "no slice row r
 # The check can fail: rank 2 falsifies one value of every operation; every rank exits 3.
 dir="$scratch/corrupt"
 mkdir -p "$dir"
-timeout -k 5 120 "$MPIRUN" -q -np 4 --oversubscribe sh -c \
-    "\"$WAVEBENCH\" $base --array-size 1000 --output-dir $dir --output bad.h5 --debug-corrupt-rank 2; echo \$? > $dir/rc.\$OMPI_COMM_WORLD_RANK" \
-    > "$dir/out.txt" 2>&1
-for r in 0 1 2 3; do
-    [ "$(cat "$dir/rc.$r" 2>/dev/null)" = 3 ] || fail "corrupt run: rank $r exited '$(cat "$dir/rc.$r" 2>/dev/null)', not 3"
-done
+# shellcheck disable=SC2086
+wb_mpi_each 4 corrupt $base --array-size 1000 --output-dir "$dir" --output bad.h5 \
+    --debug-corrupt-rank 2 > "$dir/out.txt" 2>&1
+expect_each 4 corrupt 3
 grep -q "arrays: .* wrong values" "$dir/out.txt" || fail "corrupt run: no error line about wrong values"
 $check "$dir/bad.h5" 4 --expect-wrong || fail "corrupt run: results file does not record the failure"
 # Every one of the 20 rows (10 operations x 2 types) saw its corruption.

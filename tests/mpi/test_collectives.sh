@@ -22,19 +22,14 @@ done
 # The check can fail: one rank falsifies one value; every rank must exit 3.
 dir="$scratch/corrupt"
 mkdir -p "$dir"
-timeout -k 5 120 "$MPIRUN" -q -np 4 --oversubscribe sh -c \
-    "\"$WAVEBENCH\" --suite collectives --coll allgather,allreduce -b 64 -e 256 -n 2 -R 2 --quiet --output-dir $dir --output bad.h5 --debug-corrupt-rank 2; echo \$? > $dir/rc.\$OMPI_COMM_WORLD_RANK" \
-    > "$dir/out.txt" 2>&1
-for r in 0 1 2 3; do
-    [ "$(cat "$dir/rc.$r" 2>/dev/null)" = 3 ] || fail "corrupt run: rank $r exited '$(cat "$dir/rc.$r" 2>/dev/null)', not 3"
-done
+wb_mpi_each 4 corrupt --suite collectives --coll allgather,allreduce -b 64 -e 256 -n 2 -R 2 \
+    --quiet --output-dir "$dir" --output bad.h5 --debug-corrupt-rank 2 > "$dir/out.txt" 2>&1
+expect_each 4 corrupt 3
 grep -q "wrong values" "$dir/out.txt" || fail "corrupt run: no error line about wrong values"
 $check "$dir/bad.h5" 4 --expect-wrong || fail "corrupt run: results file does not record the failure"
 
 # Exit codes agree on every rank for a clean run too.
-timeout -k 5 120 "$MPIRUN" -q -np 2 --oversubscribe sh -c \
-    "\"$WAVEBENCH\" --suite collectives --coll broadcast -b 8 -e 64 -n 2 -R 2 --quiet --output-dir $dir; echo \$? > $dir/ok.\$OMPI_COMM_WORLD_RANK"
-for r in 0 1; do
-    [ "$(cat "$dir/ok.$r" 2>/dev/null)" = 0 ] || fail "clean run: rank $r exited '$(cat "$dir/ok.$r")'"
-done
+wb_mpi_each 2 clean --suite collectives --coll broadcast -b 8 -e 64 -n 2 -R 2 --quiet \
+    --output-dir "$dir"
+expect_each 2 clean 0
 finish

@@ -46,13 +46,10 @@ wb_mpi 2 $small --width 8 --pinn-iters 40 --resume "$scratch/first.ckpt.h5" --ou
 
 # NaN on rank 1 at iteration 15, checkpoints every 10: every rank exits 1, the checkpoint
 # of iteration 10 stays, and no results file appears.
-cp "$scratch/first.ckpt.h5" /dev/null
-timeout -k 5 120 "$MPIRUN" -q -np 4 --oversubscribe sh -c \
-    "\"$WAVEBENCH\" $small --pinn-iters 40 --checkpoint-every 10 --debug-corrupt-rank 1 --debug-nan-iteration 15 --output-dir $scratch --output nan.h5; echo \$? > $scratch/nan.\$OMPI_COMM_WORLD_RANK" \
-    2> "$scratch/nan.err"
-for r in 0 1 2 3; do
-    [ "$(cat "$scratch/nan.$r" 2>/dev/null)" = 1 ] || fail "NaN run: rank $r exited '$(cat "$scratch/nan.$r" 2>/dev/null)', not 1"
-done
+# shellcheck disable=SC2086
+wb_mpi_each 4 nan $small --pinn-iters 40 --checkpoint-every 10 --debug-corrupt-rank 1 \
+    --debug-nan-iteration 15 --output-dir "$scratch" --output nan.h5 2> "$scratch/nan.err"
+expect_each 4 nan 1
 [ "$(grep -c . "$scratch/nan.err")" -eq 1 ] && grep -q "not finite at iteration 15" "$scratch/nan.err" ||
     fail "NaN run: not one clear error line: $(cat "$scratch/nan.err")"
 [ -f "$scratch/nan.h5" ] && fail "NaN run left a results file"
