@@ -8,15 +8,16 @@
 #include "wavebench/arrays.h"
 #include "wavebench/collectives.h"
 #ifdef WB_HAVE_CUDA
-#include "wavebench/gpu.h"
+#include "wavebench/gpu_device.h"
 #endif
 #include "wavebench/config.h"
 #include "wavebench/h5.h"
 #include "wavebench/push.h"
-#include "wavebench/report.h"
+#include "wavebench/tools.h"
 #include "wavebench/signals.h"
 #include "wavebench/sysinfo.h"
 #include "wavebench/table.h"
+#include "wavebench/text.h"
 #include "wavebench/train.h"
 #include "wavebench/world.h"
 
@@ -82,7 +83,7 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
         int rc = suites[s].run(w, cfg, res, &suite_err);
         if (w->rank == 0 && !cfg->quiet) {
             for (size_t i = first; i < res->ntables; i++)
-                wb_table_print(res->tables[i], stdout);
+                wb_text_table(res->tables[i], stdout);
             fflush(stdout);
         }
         if (rc != WB_OK) {

@@ -1,6 +1,6 @@
 /* wavebench GPU PINN driver: the sequence of GEMMs and fused kernels of one loss and
  * gradient, written once against an abstract executor (struct wb_pinn_exec), so the same
- * code drives cuBLAS and the CUDA kernels (src/cuda/pinn_gpu.c) and a plain-C executor
+ * code drives cuBLAS and the CUDA kernels (src/cuda/gpu_pinn.c) and a plain-C executor
  * in the tests (tests/gpu/), which checks it against the CPU backend without a GPU.
  *
  * Matrices are column-major, as cuBLAS wants them. An activation matrix of a tile is
@@ -96,19 +96,19 @@ struct wb_pinn_drv {
 };
 
 /* Forward of one tile: D->a[*], D->z[*] and D->out [rows] from points x [nv][d]. */
-int wb_pinn_drv_forward(const struct wb_pinn_exec *E, const struct wb_pinn_drv *D,
+int wb_gpu_pinn_drv_forward(const struct wb_pinn_exec *E, const struct wb_pinn_drv *D,
                         const struct wb_pinn_layout *L, const void *x, struct wb_error *err);
 
 /* Loss terms (and with grad the gradient) over the current points, tile by tile, as the
  * CPU's wb_pinn_loss_grad: D->grads [n_params] overwritten with this rank's share of
  * the gradient of sum_i weights[i] terms[i] (grad only), D->grads' last WB_PINN_NTERMS
  * slots and D->acc with this rank's share of the terms. */
-int wb_pinn_drv_loss_grad(const struct wb_pinn_exec *E, const struct wb_pinn_drv *D, bool grad,
+int wb_gpu_pinn_drv_loss_grad(const struct wb_pinn_exec *E, const struct wb_pinn_drv *D, bool grad,
                           const double weights[WB_PINN_NTERMS], struct wb_error *err);
 
 /* Host-side per-point constants of the loss, as the CPU's set_points computes them:
  * coef [n][1 + 2d] and r0 [n] at interior points (double), u0 [n0] at initial points. */
-void wb_pinn_drv_constants(double *coef, double *r0, const double *interior, int64_t n,
+void wb_gpu_pinn_drv_constants(double *coef, double *r0, const double *interior, int64_t n,
                            double *u0, const double *initial, int64_t n0, int problem,
                            bool hard);
 

@@ -1,5 +1,5 @@
 /* wavebench GPU PINN element functions, written once for both precisions and for both
- * compilers: the CUDA kernels (src/cuda/pinn_kernels.cu, nvcc) call them per thread,
+ * compilers: the CUDA kernels (src/cuda/gpu_pinn_kernels.cu, nvcc) call them per thread,
  * the host executor of the tests (tests/gpu/, C) calls them in plain loops, so what the
  * tests check on the CPU is the arithmetic the GPU runs.
  *

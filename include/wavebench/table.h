@@ -83,8 +83,24 @@ void wb_table_attr_text(struct wb_table *t, const char *name, const char *v);
 /* Column index by name, or -1. */
 int wb_table_col(const struct wb_table *t, const char *name);
 
-/* Prints a fixed-width table: '#' header lines (title, groups, heads, units), one line a row. */
-void wb_table_print(const struct wb_table *t, FILE *out);
+/* What a column is to compare and export:
+ * KEY: an independent variable (text or integer columns such as size, type, op);
+ * FIGURE: a measured figure with a better direction;
+ * SPREAD: recorded spread of a figure (time_rep_min, time_ci_hi, ...), never compared alone;
+ * CONTEXT: a floating value that describes the run (width, points, lr) and must agree. */
+enum wb_col_role { WB_ROLE_KEY, WB_ROLE_FIGURE, WB_ROLE_SPREAD, WB_ROLE_CONTEXT };
+enum wb_col_role wb_table_col_role(const struct wb_column *c);
+
+/* +1 when a larger value is better (bandwidth, rates, speedup), -1 when smaller is better
+ * (times, errors, losses, wrong values, memory), 0 when c is not a figure. */
+int wb_table_col_direction(const struct wb_column *c);
+
+/* Whether the table is printed (some column has a width); data tables (solution grids,
+ * parameters) are not printed, exported or compared. */
+bool wb_table_printed(const struct wb_table *t);
+
+/* Attribute by name, or NULL. */
+const struct wb_attr *wb_table_attr(const struct wb_table *t, const char *name);
 
 void wb_table_free(struct wb_table *t);
 

@@ -266,7 +266,7 @@ int host_model_sample(struct host_model *h, uint64_t seed, uint64_t epoch,
     int64_t ni = D->local.interior, n0 = D->local.initial, nb = D->local.boundary;
     double *coef = pts + total * d, *r0 = coef + ni * nc, *u0 = r0 + ni;
     host_put(D->x, pts, (ni + n0 + nb) * d, h->prec);
-    wb_pinn_drv_constants(coef, r0, pts, ni, u0, pts + ni * d, n0, h->problem, D->hard);
+    wb_gpu_pinn_drv_constants(coef, r0, pts, ni, u0, pts + ni * d, n0, h->problem, D->hard);
     host_put(D->coef, coef, ni * nc, h->prec);
     host_put(D->r0, r0, ni, h->prec);
     host_put(D->u0, u0, n0, h->prec);

@@ -132,7 +132,7 @@ static void check_algorithm(int problem, int prec, bool hard, int64_t tile)
     assert_int_equal(host_model_sample(&h, 5, 0, &n, 0, 1), 0);
     struct wb_error err;
     wb_error_clear(&err);
-    assert_int_equal(wb_pinn_drv_loss_grad(&h.E, &h.D, true, weights, &err), WB_OK);
+    assert_int_equal(wb_gpu_pinn_drv_loss_grad(&h.E, &h.D, true, weights, &err), WB_OK);
     char what[96];
     snprintf(what, sizeof what, "problem %d %s hard %d tile %lld", problem,
              prec == WB_FP32 ? "fp32" : "fp64", hard, (long long)tile);
@@ -180,7 +180,7 @@ static void test_algorithm_rank_shares(void **state)
         assert_int_equal(host_model_sample(&h, 9, 0, &n, r, 3), 0);
         struct wb_error err;
         wb_error_clear(&err);
-        assert_int_equal(wb_pinn_drv_loss_grad(&h.E, &h.D, true, weights, &err), WB_OK);
+        assert_int_equal(wb_gpu_pinn_drv_loss_grad(&h.E, &h.D, true, weights, &err), WB_OK);
         for (int64_t i = 0; i < ng; i++)
             sum[i] += ((double *)h.D.grads)[i];
         host_model_free(&h);
@@ -211,7 +211,7 @@ static void test_predict(void **state)
         wb_pinn_layout_make(&L, 0, 0, np, 2);
         struct wb_error err;
         wb_error_clear(&err);
-        assert_int_equal(wb_pinn_drv_forward(&h.E, &h.D, &L, x, &err), WB_OK);
+        assert_int_equal(wb_gpu_pinn_drv_forward(&h.E, &h.D, &L, x, &err), WB_OK);
         for (int64_t i = 0; i < np; i++) {
             double N = ((double *)h.D.out)[i];
             if (hard) {

@@ -20,7 +20,7 @@
 #include "wavebench/collectives.h"
 #include "wavebench/gpu_coll.h"
 #include "wavebench/gpu_kernels.h"
-#include "wavebench/pinn_gpu.h"
+#include "wavebench/gpu_pinn.h"
 
 #define CK(call) assert_int_equal((int)(call), (int)cudaSuccess)
 
@@ -255,9 +255,9 @@ static void model_pair(int problem, int prec, bool hard)
     assert_int_equal(wb_pinn_model_create(&m, problem, prec, 24, 3, hard, &n, &err), WB_OK);
     wb_pinn_model_init(&m, 7);
     assert_int_equal(wb_pinn_model_sample(&m, 7, 0, &n, 0, 1, &err), WB_OK);
-    struct wb_pinn_gpu *g = NULL;
-    assert_int_equal(wb_pinn_gpu_create(&g, &m, &err), WB_OK);
-    assert_int_equal(wb_pinn_gpu_sample(g, 7, 0, &n, 0, 1, &err), WB_OK);
+    struct wb_gpu_pinn *g = NULL;
+    assert_int_equal(wb_gpu_pinn_create(&g, &m, &err), WB_OK);
+    assert_int_equal(wb_gpu_pinn_sample(g, 7, 0, &n, 0, 1, &err), WB_OK);
     size_t rs = prec == WB_FP32 ? 4 : 8;
     int64_t ng = m.n_params + WB_PINN_NTERMS;
     char *gg = malloc((size_t)ng * rs);
@@ -266,9 +266,9 @@ static void model_pair(int problem, int prec, bool hard)
     /* gradient and terms */
     double terms[WB_PINN_NTERMS], gterms[WB_PINN_NTERMS];
     wb_pinn_loss_grad(&m, terms, weights);
-    assert_int_equal(wb_pinn_gpu_loss_grad(g, weights, &err), WB_OK);
-    assert_int_equal(wb_pinn_gpu_terms(g, gterms, &err), WB_OK);
-    assert_int_equal(wb_pinn_gpu_grads(g, gg, &err), WB_OK);
+    assert_int_equal(wb_gpu_pinn_loss_grad(g, weights, &err), WB_OK);
+    assert_int_equal(wb_gpu_pinn_terms(g, gterms, &err), WB_OK);
+    assert_int_equal(wb_gpu_pinn_grads(g, gg, &err), WB_OK);
     double gmax = 0;
     for (int64_t i = 0; i < m.n_params; i++)
         gmax = fmax(gmax, fabs(host_get(m.grads, i, prec)));
@@ -282,7 +282,7 @@ static void model_pair(int problem, int prec, bool hard)
     wb_pinn_grid(pts, problem, 8, 0, problem == WB_PROBLEM_WAVE1D ? 64 : 32);
     int64_t np = problem == WB_PROBLEM_WAVE1D ? 64 : 21;
     wb_pinn_predict(&m, u, pts, np);
-    assert_int_equal(wb_pinn_gpu_predict(g, v, pts, np, &err), WB_OK);
+    assert_int_equal(wb_gpu_pinn_predict(g, v, pts, np, &err), WB_OK);
     for (int64_t i = 0; i < np; i++)
         assert_true(fabs(u[i] - v[i]) <= (prec == WB_FP32 ? 1e-5 : 1e-12) * (1 + fabs(u[i])));
 
@@ -290,14 +290,14 @@ static void model_pair(int problem, int prec, bool hard)
     struct wb_pinn_adam opt_c, opt_g;
     assert_int_equal(wb_pinn_adam_create(&opt_c, prec, m.n_params, 1e-3, 1, 0, &err), WB_OK);
     assert_int_equal(wb_pinn_adam_create(&opt_g, prec, m.n_params, 1e-3, 1, 0, &err), WB_OK);
-    assert_int_equal(wb_pinn_gpu_upload(g, &m, &opt_g, &err), WB_OK);
+    assert_int_equal(wb_gpu_pinn_upload(g, &m, &opt_g, &err), WB_OK);
     double worst = 0;
     for (int it = 0; it < 30; it++) {
         wb_pinn_loss_grad(&m, terms, weights);
         wb_pinn_adam_step(&opt_c, m.params, m.grads);
-        assert_int_equal(wb_pinn_gpu_loss_grad(g, weights, &err), WB_OK);
-        assert_int_equal(wb_pinn_gpu_terms(g, gterms, &err), WB_OK);
-        assert_int_equal(wb_pinn_gpu_adam_step(g, &opt_g, &err), WB_OK);
+        assert_int_equal(wb_gpu_pinn_loss_grad(g, weights, &err), WB_OK);
+        assert_int_equal(wb_gpu_pinn_terms(g, gterms, &err), WB_OK);
+        assert_int_equal(wb_gpu_pinn_adam_step(g, &opt_g, &err), WB_OK);
         double lc = wb_pinn_loss_total(terms, weights), lg = wb_pinn_loss_total(gterms, weights);
         worst = fmax(worst, fabs(lc - lg) / fabs(lc));
     }
@@ -309,7 +309,7 @@ static void model_pair(int problem, int prec, bool hard)
     wb_pinn_adam_free(&opt_c);
     wb_pinn_adam_free(&opt_g);
     free(gg);
-    wb_pinn_gpu_free(g);
+    wb_gpu_pinn_free(g);
     wb_pinn_model_free(&m);
 }
 

@@ -12,7 +12,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "wavebench/report.h"
+#include "wavebench/compare.h"
+#include "wavebench/export.h"
+#include "wavebench/metrics.h"
 
 static void make_coll(struct wb_table *t)
 {
@@ -46,25 +48,25 @@ static void test_roles(void **state)
     (void)state;
     struct wb_table t;
     make_coll(&t);
-    assert_int_equal(wb_report_col_role(&t.cols[0]), WB_ROLE_KEY);
-    assert_int_equal(wb_report_col_role(&t.cols[1]), WB_ROLE_KEY);
-    assert_int_equal(wb_report_col_role(&t.cols[3]), WB_ROLE_FIGURE);
-    assert_int_equal(wb_report_direction(&t.cols[3]), -1); /* time: lower is better */
-    assert_int_equal(wb_report_direction(&t.cols[4]), +1); /* busbw: higher */
-    assert_int_equal(wb_report_col_role(&t.cols[5]), WB_ROLE_SPREAD);
+    assert_int_equal(wb_table_col_role(&t.cols[0]), WB_ROLE_KEY);
+    assert_int_equal(wb_table_col_role(&t.cols[1]), WB_ROLE_KEY);
+    assert_int_equal(wb_table_col_role(&t.cols[3]), WB_ROLE_FIGURE);
+    assert_int_equal(wb_table_col_direction(&t.cols[3]), -1); /* time: lower is better */
+    assert_int_equal(wb_table_col_direction(&t.cols[4]), +1); /* busbw: higher */
+    assert_int_equal(wb_table_col_role(&t.cols[5]), WB_ROLE_SPREAD);
     struct wb_column c = {0};
     c.type = WB_COL_F64;
     strcpy(c.name, "rel_l2");
-    assert_int_equal(wb_report_direction(&c), -1);
+    assert_int_equal(wb_table_col_direction(&c), -1);
     strcpy(c.name, "points_per_s");
-    assert_int_equal(wb_report_direction(&c), +1);
+    assert_int_equal(wb_table_col_direction(&c), +1);
     strcpy(c.name, "gflops");
     strcpy(c.unit, "");
-    assert_int_equal(wb_report_direction(&c), +1);
+    assert_int_equal(wb_table_col_direction(&c), +1);
     strcpy(c.name, "speedup");
-    assert_int_equal(wb_report_direction(&c), +1);
+    assert_int_equal(wb_table_col_direction(&c), +1);
     strcpy(c.name, "width");
-    assert_int_equal(wb_report_col_role(&c), WB_ROLE_CONTEXT);
+    assert_int_equal(wb_table_col_role(&c), WB_ROLE_CONTEXT);
     wb_table_free(&t);
 }
 

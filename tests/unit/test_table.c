@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "wavebench/table.h"
+#include "wavebench/text.h"
 
 static void test_table_grow_and_print(void **state)
 {
@@ -42,7 +43,7 @@ static void test_table_grow_and_print(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    wb_table_print(&t, f);
+    wb_text_table(&t, f);
     fclose(f);
     assert_non_null(strstr(buf, "# a title\n"));
     assert_non_null(strstr(buf, "busbw"));

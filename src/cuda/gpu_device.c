@@ -1,0 +1,31 @@
+/* wavebench GPU backend: device discovery and binding of ranks to devices. */
+#include "wavebench/gpu_device.h"
+
+#include <cuda_runtime_api.h>
+#include <stdio.h>
+#include <string.h>
+
+int wb_gpu_select(struct wb_gpu *gpu, const struct wb_world *w, struct wb_error *err)
+{
+    memset(gpu, 0, sizeof *gpu);
+    gpu->device = -1;
+    cudaError_t rc = cudaGetDeviceCount(&gpu->count);
+    if (rc != cudaSuccess || gpu->count == 0)
+        WB_FAIL(err, WB_ERR_USAGE,
+                "[run] backend: cuda asked for, but no CUDA device is visible (%s); use --backend cpu",
+                rc != cudaSuccess ? cudaGetErrorString(rc) : "0 devices");
+    if (err->status == WB_OK) {
+        gpu->device = w->node_rank % gpu->count;
+        struct cudaDeviceProp prop;
+        if ((rc = cudaSetDevice(gpu->device)) != cudaSuccess ||
+            (rc = cudaGetDeviceProperties(&prop, gpu->device)) != cudaSuccess) {
+            WB_FAIL(err, WB_ERR_RUNTIME, "CUDA device %d: %s", gpu->device, cudaGetErrorString(rc));
+        } else {
+            snprintf(gpu->name, sizeof gpu->name, "%s", prop.name);
+            gpu->mem_gib = (double)prop.totalGlobalMem / (1024.0 * 1024 * 1024);
+            gpu->cc_major = prop.major;
+            gpu->cc_minor = prop.minor;
+        }
+    }
+    return wb_world_agree(w, err);
+}

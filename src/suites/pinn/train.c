@@ -1,0 +1,577 @@
+/* wavebench PINN training loop: local loss and gradient -> one allreduce -> Adam step,
+ * with logging, evaluation, checkpoints, and the figures of the run. */
+#define _POSIX_C_SOURCE 200809L
+#include "wavebench/train.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "wavebench/checkpoint.h"
+#include "wavebench/pinn.h"
+#include "wavebench/progress.h"
+#ifdef WB_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+#ifdef WB_HAVE_CUDA
+#include "wavebench/gpu_pinn.h"
+#endif
+
+/* Backend cuda: the GPU model (NULL on cpu) and its communicator. The host model keeps
+ * what checkpoints, evaluation and the tables read; it is refreshed from the device
+ * before each of them (gpu_to_host). */
+struct gpu_side {
+    struct wb_gpu_pinn *m;
+#ifdef WB_HAVE_CUDA
+    struct wb_gpu_comm c;
+#endif
+};
+
+static const char *const term_names[WB_PINN_NTERMS] = {"pde", "ic", "ict", "bc"};
+
+static MPI_Datatype mpi_real(int precision)
+{
+    return precision == WB_FP32 ? MPI_FLOAT : MPI_DOUBLE;
+}
+
+static double real_at(const void *buf, int precision, int64_t i)
+{
+    return precision == WB_FP32 ? ((const float *)buf)[i] : ((const double *)buf)[i];
+}
+
+static struct wb_pinn_counts global_counts(const struct wb_pinn_config *pc)
+{
+    return (struct wb_pinn_counts){pc->n_interior, pc->n_initial, pc->n_boundary};
+}
+
+/* Most points any rank holds of each kind. */
+static struct wb_pinn_counts capacity(const struct wb_pinn_counts *g, int nranks)
+{
+    struct wb_pinn_counts c = {(g->interior + nranks - 1) / nranks,
+                               (g->initial + nranks - 1) / nranks,
+                               (g->boundary + nranks - 1) / nranks};
+    return c;
+}
+
+static int64_t total_points(const struct wb_pinn_counts *c, bool hard)
+{
+    return c->interior + (hard ? 0 : c->initial + c->boundary);
+}
+
+/* A checkpoint write is rank 0's; everyone learns how it went. */
+static int checkpoint(const struct wb_world *w, const struct wb_config *cfg,
+                      const struct wb_pinn_model *m, const struct wb_pinn_adam *opt,
+                      int64_t iteration, struct wb_error *err)
+{
+    if (w->rank == 0)
+        wb_checkpoint_write(cfg->checkpoint_path, m, opt, &cfg->pinn, iteration, err);
+    return wb_world_agree(w, err);
+}
+
+static int resume(const struct wb_world *w, const struct wb_config *cfg, struct wb_pinn_model *m,
+                  struct wb_pinn_adam *opt, int64_t *start, struct wb_error *err)
+{
+    if (w->rank == 0)
+        wb_checkpoint_read(cfg->pinn.resume, m, opt, start, err);
+    int status = wb_world_agree(w, err);
+    if (status != WB_OK)
+        return status;
+    MPI_Datatype t = mpi_real(m->precision);
+    int64_t pos[2] = {*start, opt->step};
+    if (MPI_Bcast(pos, 2, MPI_INT64_T, 0, w->comm) != MPI_SUCCESS ||
+        MPI_Bcast(m->params, (int)m->n_params, t, 0, w->comm) != MPI_SUCCESS ||
+        MPI_Bcast(opt->m, (int)opt->n, t, 0, w->comm) != MPI_SUCCESS ||
+        MPI_Bcast(opt->v, (int)opt->n, t, 0, w->comm) != MPI_SUCCESS)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "broadcast of the resumed state failed");
+    *start = pos[0];
+    opt->step = pos[1];
+    return WB_OK;
+}
+
+/* Relative L2 error on the evaluation grid, each rank its share of the grid points. */
+static double rel_l2(const struct wb_world *w, struct wb_pinn_model *m, int64_t g)
+{
+    int64_t n = 1, first, count;
+    for (int k = 0; k < m->d; k++)
+        n *= g;
+    wb_pinn_share(&first, &count, n, w->rank, w->size);
+    double sums[2] = {0, 0}, global[2];
+    wb_pinn_rel_l2_sums(m, sums, g, first, count);
+    MPI_Allreduce(sums, global, 2, MPI_DOUBLE, MPI_SUM, w->comm);
+    return sqrt(global[0] / global[1]);
+}
+
+struct history_cols {
+    int iter, loss, term[WB_PINN_NTERMS], lr, elapsed, rel_l2;
+};
+
+static int define_history(struct wb_table *t, struct history_cols *h)
+{
+    int bad = 0;
+    bad |= (h->iter = wb_table_add_col(t, "iteration", WB_COL_I64, "iter", "", "", 8, 0)) < 0;
+    bad |= (h->loss = wb_table_add_col(t, "loss", WB_COL_F64, "loss", "", "", 11, -3)) < 0;
+    for (int k = 0; k < WB_PINN_NTERMS; k++)
+        bad |= (h->term[k] = wb_table_add_col(t, term_names[k], WB_COL_F64, term_names[k], "",
+                                              "terms", 11, -3)) < 0;
+    bad |= (h->lr = wb_table_add_col(t, "lr", WB_COL_F64, "lr", "", "", 10, -2)) < 0;
+    bad |= (h->elapsed = wb_table_add_col(t, "elapsed", WB_COL_F64, "elapsed", "s", "", 9, 2)) < 0;
+    bad |= (h->rel_l2 = wb_table_add_col(t, "rel_l2", WB_COL_F64, "rel L2", "", "", 10, -3)) < 0;
+    return bad ? -1 : 0;
+}
+
+static long log_row(struct wb_table *t, const struct history_cols *h, int64_t iter,
+                    const double terms[WB_PINN_NTERMS], double loss, double lr, double elapsed)
+{
+    long r = wb_table_add_row(t);
+    if (r < 0)
+        return r;
+    wb_table_set_i64(t, (size_t)r, h->iter, iter);
+    wb_table_set_f64(t, (size_t)r, h->loss, loss);
+    for (int k = 0; k < WB_PINN_NTERMS; k++)
+        wb_table_set_f64(t, (size_t)r, h->term[k], terms[k]);
+    wb_table_set_f64(t, (size_t)r, h->lr, lr);
+    wb_table_set_f64(t, (size_t)r, h->elapsed, elapsed);
+    wb_table_set_f64(t, (size_t)r, h->rel_l2, NAN);
+    return r;
+}
+
+/* Predicted and exact solution on the evaluation grid; rank 0 computes, every rank
+ * holds a table of the same shape (only rank 0's data is written). */
+static int solution_table(const struct wb_world *w, const struct wb_config *cfg,
+                          struct wb_pinn_model *m, struct wb_table *t)
+{
+    static const char *const axes[2][3] = {{"x", "t", ""}, {"x", "y", "t"}};
+    int d = m->d, col[WB_PINN_MAX_DIM + 2];
+    int64_t g = cfg->pinn.eval_grid, n = 1;
+    for (int k = 0; k < d; k++) {
+        n *= g;
+        col[k] = wb_table_add_col(t, axes[d - 2][k], WB_COL_F64, NULL, "", "", 0, 0);
+    }
+    col[d] = wb_table_add_col(t, "u_pred", WB_COL_F64, NULL, "", "", 0, 0);
+    col[d + 1] = wb_table_add_col(t, "u_exact", WB_COL_F64, NULL, "", "", 0, 0);
+    for (int64_t i = 0; i < n; i++)
+        if (wb_table_add_row(t) < 0)
+            return -1;
+    wb_table_attr_num(t, "grid_points_per_axis", (double)g);
+    wb_table_attr_text(t, "order", "x fastest, t slowest");
+    if (w->rank != 0)
+        return 0;
+    double *pts = malloc(sizeof(double) * (size_t)(n * d));
+    double *u = malloc(sizeof(double) * (size_t)n), *ex = malloc(sizeof(double) * (size_t)n);
+    int rc = pts && u && ex ? 0 : -1;
+    if (rc == 0) {
+        wb_pinn_grid(pts, m->problem, g, 0, n);
+        wb_pinn_predict(m, u, pts, n);
+        wb_pinn_exact(ex, pts, n, m->problem);
+        for (int64_t i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++)
+                wb_table_set_f64(t, (size_t)i, col[k], pts[i * d + k]);
+            wb_table_set_f64(t, (size_t)i, col[d], u[i]);
+            wb_table_set_f64(t, (size_t)i, col[d + 1], ex[i]);
+        }
+    }
+    free(pts);
+    free(u);
+    free(ex);
+    return rc;
+}
+
+static int model_table(const struct wb_pinn_model *m, struct wb_table *t)
+{
+    int col = wb_table_add_col(t, "params", WB_COL_F64, NULL, "", "", 0, 0);
+    if (col < 0)
+        return -1;
+    for (int64_t i = 0; i < m->n_params; i++) {
+        if (wb_table_add_row(t) < 0)
+            return -1;
+        wb_table_set_f64(t, (size_t)i, col, real_at(m->params, m->precision, i));
+    }
+    wb_table_attr_text(t, "layout",
+                       "layer l: W[out][in] row-major then b[out]; inputs (x[,y],t), tanh hidden "
+                       "layers, linear output");
+    wb_table_attr_num(t, "inputs", m->d);
+    wb_table_attr_num(t, "width", m->width);
+    wb_table_attr_num(t, "depth", m->depth);
+    return 0;
+}
+
+/* Per-iteration times of this rank, split as the tables report them. */
+enum { T_COMPUTE, T_ALLREDUCE, T_OTHER, T_COUNT };
+
+struct run_figures {
+    int64_t start, done;      /* first iteration of this invocation, iterations run */
+    double terms[WB_PINN_NTERMS], loss, rel_l2;
+    double mean[T_COUNT];     /* max over ranks of each rank's mean seconds per iteration */
+    double wall;              /* seconds of the timed loop, max over ranks */
+};
+
+static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
+                         const struct wb_pinn_model *m, const struct run_figures *f,
+                         double *const times[T_COUNT], struct wb_table *t)
+{
+    const struct wb_pinn_config *pc = &cfg->pinn;
+    struct wb_pinn_counts g = global_counts(pc);
+    int64_t points = total_points(&g, pc->hard_constraints);
+    double per_iter = f->done ? f->wall / (double)f->done : NAN;
+    double flops = wb_pinn_flops_per_iter(m->d, m->width, m->depth, m->hard, &g);
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double rss = (double)ru.ru_maxrss / 1024.0, rss_max; /* KiB -> MiB */
+    MPI_Allreduce(&rss, &rss_max, 1, MPI_DOUBLE, MPI_MAX, w->comm);
+
+    static const char *const raw_names[T_COUNT] = {"compute_raw", "allreduce_raw", "other_raw"};
+    int raw[T_COUNT];
+    for (int k = 0; k < T_COUNT; k++)
+        if ((raw[k] = wb_table_add_raw(t, raw_names[k], "s", f->done ? (size_t)f->done : 1)) < 0)
+            return -1;
+    struct { const char *name, *head, *unit; int width, prec; double value; } figs[] = {
+        {"width", "width", "", 5, 0, m->width},
+        {"depth", "depth", "", 5, 0, m->depth},
+        {"params", "params", "", 7, 0, (double)m->n_params},
+        {"points", "points", "", 8, 0, (double)points},
+        {"ranks", "ranks", "", 5, 0, w->size},
+        {"localities", "nodes", "", 5, 0, w->n_localities},
+        {"iterations", "iters", "", 7, 0, (double)(f->start + f->done)},
+        {"loss", "loss", "", 10, -2, f->loss},
+        {"pde", NULL, "", 0, 0, f->terms[WB_PINN_PDE]},
+        {"ic", NULL, "", 0, 0, f->terms[WB_PINN_IC]},
+        {"ict", NULL, "", 0, 0, f->terms[WB_PINN_ICT]},
+        {"bc", NULL, "", 0, 0, f->terms[WB_PINN_BC]},
+        {"rel_l2", "rel L2", "", 9, -2, f->rel_l2},
+        {"time_per_iter", "t/iter", "ms", 8, 3, per_iter * 1e3},
+        {"compute", "compute", "ms", 8, 3, f->mean[T_COMPUTE] * 1e3},
+        {"allreduce", "allred", "ms", 7, 3, f->mean[T_ALLREDUCE] * 1e3},
+        {"other", "other", "ms", 7, 3, f->mean[T_OTHER] * 1e3},
+        {"points_per_s", "points/s", "", 10, -2, (double)points / per_iter},
+        {"gflops", "GFLOP/s", "", 8, 2, flops / per_iter / 1e9},
+        {"flops_per_iter", NULL, "", 0, 0, flops},
+        {"peak_rss", "peak mem", "MiB", 8, 1, rss_max},
+    };
+    int ci_problem = wb_table_add_col(t, "problem", WB_COL_STR, "problem", "", "", 7, 0);
+    int ci_prec = wb_table_add_col(t, "precision", WB_COL_STR, "prec", "", "", 5, 0);
+    int cols[WB_ARRAY_LEN(figs)];
+    for (size_t i = 0; i < WB_ARRAY_LEN(figs); i++)
+        cols[i] = wb_table_add_col(t, figs[i].name, WB_COL_F64, figs[i].head, figs[i].unit, "",
+                                   figs[i].width, figs[i].prec);
+    if (ci_problem < 0 || ci_prec < 0 || cols[WB_ARRAY_LEN(figs) - 1] < 0 || wb_table_add_row(t) < 0)
+        return -1;
+    wb_table_set_str(t, 0, ci_problem, wb_problem_name(pc->problem));
+    wb_table_set_str(t, 0, ci_prec, wb_precision_name(pc->precision));
+    for (size_t i = 0; i < WB_ARRAY_LEN(figs); i++)
+        wb_table_set_f64(t, 0, cols[i], figs[i].value);
+    for (int k = 0; k < T_COUNT; k++)
+        if (f->done)
+            memcpy(wb_table_raw(t, raw[k], 0), times[k], sizeof(double) * (size_t)f->done);
+    wb_table_attr_text(t, "backend", wb_backend_name(cfg->backend));
+    wb_table_attr_text(t, "hard_constraints", pc->hard_constraints ? "yes" : "no");
+    wb_table_attr_num(t, "interior_points", (double)pc->n_interior);
+    wb_table_attr_num(t, "initial_points", (double)pc->n_initial);
+    wb_table_attr_num(t, "boundary_points", (double)pc->n_boundary);
+    wb_table_attr_num(t, "resumed_from_iteration", (double)f->start);
+    wb_table_attr_text(t, "checkpoint", cfg->checkpoint_path);
+    wb_table_attr_text(t, "timing",
+                       "s/iter: wall time of the loop / iterations (slowest rank); compute, "
+                       "allreduce, other: max over ranks of each rank's mean");
+    return 0;
+}
+
+/* The solution grid goes into the results file: bounded so that it stays a file. */
+#define MAX_GRID_POINTS (1 << 22)
+
+int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
+{
+    const struct wb_pinn_config *pc = &cfg->pinn;
+    double points = pow((double)pc->eval_grid, wb_pinn_dim(pc->problem));
+    if (points > MAX_GRID_POINTS)
+        return WB_FAIL(err, WB_ERR_USAGE,
+                       "[pinn] eval_grid: %lld points per axis make %.0f grid points for %s; at "
+                       "most %d",
+                       (long long)pc->eval_grid, points, wb_problem_name(pc->problem),
+                       MAX_GRID_POINTS);
+    /* A checkpoint that cannot continue this run is a usage error before any work. */
+    if (pc->resume[0] && w->rank == 0)
+        return wb_checkpoint_check(pc->resume, pc, err);
+    return WB_OK;
+}
+
+static int sample(struct gpu_side *gpu, struct wb_pinn_model *m, const struct wb_world *w,
+                  const struct wb_pinn_config *pc, uint64_t epoch, const struct wb_pinn_counts *g,
+                  struct wb_error *err)
+{
+#ifdef WB_HAVE_CUDA
+    if (gpu->m)
+        return wb_gpu_pinn_sample(gpu->m, (uint64_t)pc->seed, epoch, g, w->rank, w->size, err);
+#else
+    (void)gpu;
+#endif
+    return wb_pinn_model_sample(m, (uint64_t)pc->seed, epoch, g, w->rank, w->size, err);
+}
+
+/* Copies the device parameters (and Adam state with opt) to the host model; no-op on cpu. */
+static void gpu_to_host(const struct wb_world *w, struct gpu_side *gpu, struct wb_pinn_model *m,
+                        struct wb_pinn_adam *opt)
+{
+#ifdef WB_HAVE_CUDA
+    struct wb_error err;
+    wb_error_clear(&err);
+    if (gpu->m && wb_gpu_pinn_download(gpu->m, m, opt, &err) != WB_OK) {
+        fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err.msg);
+        MPI_Abort(w->comm, WB_ERR_RUNTIME);
+    }
+#else
+    (void)w, (void)gpu, (void)m, (void)opt;
+#endif
+}
+
+#ifdef WB_HAVE_CUDA
+/* One GPU iteration up to the global terms: loss and gradient, ncclAllReduce, terms.
+ * *compute and *allreduce are CUDA-event seconds. A failure here cannot be agreed on. */
+static void gpu_iteration(const struct wb_world *w, const struct wb_config *cfg, struct gpu_side *gpu,
+                          const double weights[WB_PINN_NTERMS], int64_t it,
+                          double terms[WB_PINN_NTERMS], double *compute, double *allreduce)
+{
+    struct wb_error err;
+    wb_error_clear(&err);
+    if (wb_gpu_pinn_loss_grad(gpu->m, weights, &err) != WB_OK ||
+        (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it &&
+         wb_gpu_pinn_poison(gpu->m, &err) != WB_OK) ||
+        wb_gpu_pinn_allreduce(gpu->m, &gpu->c, &err) != WB_OK ||
+        wb_gpu_pinn_terms(gpu->m, terms, &err) != WB_OK ||
+        wb_gpu_pinn_times(gpu->m, compute, allreduce, &err) != WB_OK) {
+        fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err.msg);
+        MPI_Abort(w->comm, WB_ERR_RUNTIME);
+    }
+}
+#endif
+
+/* The loop proper; fills f and the per-iteration times. */
+static int train(const struct wb_world *w, const struct wb_config *cfg, struct wb_pinn_model *m,
+                 struct wb_pinn_adam *opt, struct wb_table *hist, const struct history_cols *hc,
+                 struct run_figures *f, double *const times[T_COUNT], struct gpu_side *gpu,
+                 struct wb_error *err)
+{
+    const struct wb_pinn_config *pc = &cfg->pinn;
+    const double weights[WB_PINN_NTERMS] = {pc->w_pde, pc->w_ic, pc->w_ict, pc->w_bc};
+    struct wb_pinn_counts g = global_counts(pc);
+    MPI_Datatype type = mpi_real(m->precision);
+    int nslots = (int)(m->n_params + WB_PINN_NTERMS);
+    uint64_t epoch = pc->resample_every ? (uint64_t)(f->start / pc->resample_every) : 0;
+    char label[64], detail[160] = "";
+    snprintf(label, sizeof label, "pinn %s", wb_problem_name(pc->problem));
+    struct wb_progress progress;
+    wb_progress_start(&progress, w, cfg, label);
+
+    sample(gpu, m, w, pc, epoch, &g, err);
+    int status = wb_world_agree(w, err);
+    if (status != WB_OK) {
+        wb_progress_end(&progress);
+        return status;
+    }
+    MPI_Barrier(w->comm);
+    double t_start = MPI_Wtime();
+    for (int64_t it = f->start; it < pc->iters; it++) {
+        double t0 = MPI_Wtime();
+        if (pc->resample_every && it > f->start && it % pc->resample_every == 0) {
+            epoch = (uint64_t)(it / pc->resample_every);
+            sample(gpu, m, w, pc, epoch, &g, err);
+            if ((status = wb_world_agree(w, err)) != WB_OK)
+                break;
+        }
+        double t1, t2;
+#ifdef WB_HAVE_CUDA
+        if (gpu->m) {
+            double compute, allreduce;
+            gpu_iteration(w, cfg, gpu, weights, it, f->terms, &compute, &allreduce);
+            t1 = t0 + compute;
+            t2 = t1 + allreduce;
+        } else
+#endif
+        {
+            double local_terms[WB_PINN_NTERMS];
+            wb_pinn_loss_grad(m, local_terms, weights);
+            if (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it) {
+                /* Test-only (debug.nan_iteration): this rank's loss share turns NaN. */
+                if (m->precision == WB_FP32)
+                    ((float *)m->grads)[m->n_params] = NAN;
+                else
+                    ((double *)m->grads)[m->n_params] = NAN;
+            }
+            t1 = MPI_Wtime();
+            int rc = MPI_Allreduce(MPI_IN_PLACE, m->grads, nslots, type, MPI_SUM, w->comm);
+            t2 = MPI_Wtime();
+            if (rc != MPI_SUCCESS)
+                wb_world_fatal_mpi(w->comm, w->rank, rc, "MPI_Allreduce(gradient)");
+            /* The global terms ride in the gradient's last slots: every rank sees the same. */
+            for (int k = 0; k < WB_PINN_NTERMS; k++)
+                f->terms[k] = real_at(m->grads, m->precision, m->n_params + k);
+        }
+        f->loss = wb_pinn_loss_total(f->terms, weights);
+        if (!isfinite(f->loss)) {
+            status = WB_FAIL(err, WB_ERR_RUNTIME,
+                             "pinn: the loss is not finite at iteration %lld; stopped on every "
+                             "rank, last checkpoint kept",
+                             (long long)it);
+            break;
+        }
+        double lr = wb_pinn_adam_lr(opt);
+#ifdef WB_HAVE_CUDA
+        if (gpu->m) {
+            if (wb_gpu_pinn_adam_step(gpu->m, opt, err) != WB_OK) {
+                fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err->msg);
+                MPI_Abort(w->comm, WB_ERR_RUNTIME);
+            }
+        } else
+#endif
+        wb_pinn_adam_step(opt, m->params, m->grads);
+        f->done++;
+        /* "Other" is completed at the end of the iteration; a break before leaves it 0. */
+        times[T_COMPUTE][f->done - 1] = t1 - t0;
+        times[T_ALLREDUCE][f->done - 1] = t2 - t1;
+        times[T_OTHER][f->done - 1] = 0;
+        int64_t next = it + 1;
+        int evaluate = pc->eval_every && it % pc->eval_every == 0;
+        if (it % pc->log_every == 0 || next == pc->iters || evaluate) {
+            long row = log_row(hist, hc, it, f->terms, f->loss, lr, MPI_Wtime() - t_start);
+            if (row < 0) {
+                status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (loss history)");
+                break;
+            }
+            if (evaluate) {
+                gpu_to_host(w, gpu, m, NULL);
+                wb_table_set_f64(hist, (size_t)row, hc->rel_l2, rel_l2(w, m, pc->eval_grid));
+            }
+            double pps = (double)total_points(&g, m->hard) * (double)f->done /
+                         (MPI_Wtime() - t_start);
+            snprintf(detail, sizeof detail, "iter %lld/%lld loss %.3e points/s %.3g",
+                     (long long)next, (long long)pc->iters, f->loss, pps);
+            wb_progress_update(&progress, (double)next / (double)pc->iters, false, detail);
+        }
+        if (pc->checkpoint_every && next % pc->checkpoint_every == 0 && next < pc->iters) {
+            gpu_to_host(w, gpu, m, opt);
+            if ((status = checkpoint(w, cfg, m, opt, next, err)) != WB_OK)
+                break;
+        }
+        int any_stop = wb_world_stop_requested(w);
+        times[T_OTHER][f->done - 1] = MPI_Wtime() - t2;
+        if (any_stop) {
+            status = WB_FAIL(err, WB_ERR_INTERRUPTED,
+                             "pinn: stop requested (signal) after iteration %lld; checkpoint "
+                             "written, resume with --resume %s",
+                             (long long)next, cfg->checkpoint_path);
+            break;
+        }
+    }
+    double wall = MPI_Wtime() - t_start;
+    gpu_to_host(w, gpu, m, opt); /* the final checkpoint, evaluation and tables read the host */
+    MPI_Allreduce(&wall, &f->wall, 1, MPI_DOUBLE, MPI_MAX, w->comm);
+    for (int k = 0; k < T_COUNT; k++) {
+        double mean = 0;
+        for (int64_t i = 0; i < f->done; i++)
+            mean += times[k][i] / (double)f->done;
+        MPI_Allreduce(&mean, &f->mean[k], 1, MPI_DOUBLE, MPI_MAX, w->comm);
+    }
+    wb_progress_update(&progress, (double)(f->start + f->done) / (double)pc->iters, true, detail);
+    wb_progress_end(&progress);
+    return status;
+}
+
+int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
+                struct wb_results *results, struct wb_error *err)
+{
+    const struct wb_pinn_config *pc = &cfg->pinn;
+    struct wb_pinn_counts g = global_counts(pc), cap = capacity(&g, w->size);
+    struct wb_pinn_model m = {0};
+    struct wb_pinn_adam opt = {0};
+    struct run_figures f = {0};
+    double *times[T_COUNT] = {NULL};
+
+    /* Ranks on one node share its cores: more threads than that only contend. */
+    int cpus = pc->threads ? (int)pc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN) / w->node_size;
+    cpus = cpus < 1 ? 1 : cpus > 256 ? 256 : cpus;
+#ifdef WB_HAVE_OPENBLAS
+    openblas_set_num_threads(1); /* the model's own threads call the BLAS */
+#endif
+    wb_pinn_model_create(&m, pc->problem, pc->precision, (int)pc->width, (int)pc->depth,
+                         pc->hard_constraints, &cap, err);
+    if (err->status == WB_OK)
+        wb_pinn_model_set_threads(&m, cpus, err);
+    if (err->status == WB_OK)
+        wb_pinn_adam_create(&opt, pc->precision, m.n_params, pc->lr, pc->lr_decay,
+                            pc->decay_steps, err);
+    for (int k = 0; k < T_COUNT && err->status == WB_OK; k++)
+        if (!(times[k] = malloc(sizeof(double) * (size_t)pc->iters)))
+            WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (timings of %lld iterations)",
+                    (long long)pc->iters);
+    int status = wb_world_agree(w, err);
+    if (status == WB_OK) {
+        wb_pinn_model_init(&m, (uint64_t)pc->seed);
+        if (pc->resume[0])
+            status = resume(w, cfg, &m, &opt, &f.start, err);
+    }
+    struct gpu_side gpu = {0};
+#ifdef WB_HAVE_CUDA
+    if (status == WB_OK && cfg->backend == WB_BACKEND_CUDA &&
+        (status = wb_gpu_comm_create(&gpu.c, w, err)) == WB_OK) {
+        if (wb_gpu_pinn_create(&gpu.m, &m, err) == WB_OK)
+            wb_gpu_pinn_upload(gpu.m, &m, &opt, err);
+        status = wb_world_agree(w, err);
+    }
+#endif
+    if (status == WB_OK && f.start >= pc->iters)
+        status = WB_FAIL(err, WB_ERR_USAGE,
+                         "[pinn] iters: %lld, but the checkpoint is at iteration %lld already",
+                         (long long)pc->iters, (long long)f.start);
+
+    char title[192];
+    snprintf(title, sizeof title, "pinn %s, %s, %lld x %lld tanh, %d ranks, %d localities: loss history",
+             wb_problem_name(pc->problem), wb_precision_name(pc->precision),
+             (long long)pc->width, (long long)pc->depth, w->size, w->n_localities);
+    struct wb_table *hist = status == WB_OK ? wb_results_new_table(results, "pinn/history", title) : NULL;
+    struct history_cols hc = {0};
+    if (status == WB_OK && (!hist || define_history(hist, &hc) != 0))
+        status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
+
+    if (status == WB_OK) {
+        status = train(w, cfg, &m, &opt, hist, &hc, &f, times, &gpu, err);
+        int ran = f.done > 0;
+        /* After a NaN the parameters are garbage: keep the previous checkpoint. */
+        if ((status == WB_OK || status == WB_ERR_INTERRUPTED) && ran) {
+            struct wb_error cerr;
+            wb_error_clear(&cerr);
+            if (checkpoint(w, cfg, &m, &opt, f.start + f.done, &cerr) != WB_OK && status == WB_OK) {
+                wb_error_set(err, cerr.status, cerr.file, cerr.line, "%s", cerr.msg);
+                status = cerr.status;
+            }
+        }
+        f.rel_l2 = status == WB_ERR_RUNTIME ? NAN : rel_l2(w, &m, pc->eval_grid);
+        if (hist->nrows && status != WB_ERR_RUNTIME)
+            wb_table_set_f64(hist, hist->nrows - 1, hc.rel_l2, f.rel_l2);
+        snprintf(title, sizeof title, "pinn %s, %s: summary (rel L2 on a %lld-point grid per axis)",
+                 wb_problem_name(pc->problem), wb_precision_name(pc->precision),
+                 (long long)pc->eval_grid);
+        struct wb_table *sum = wb_results_new_table(results, "pinn/summary", title);
+        struct wb_table *sol = wb_results_new_table(results, "pinn/solution",
+                                                    "pinn: predicted and exact solution on the grid");
+        struct wb_table *mod = wb_results_new_table(results, "pinn/model", "pinn: final parameters");
+        if (!sum || !sol || !mod || summary_table(w, cfg, &m, &f, times, sum) != 0 ||
+            solution_table(w, cfg, &m, sol) != 0 || model_table(&m, mod) != 0)
+            WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
+        int table_status = wb_world_agree(w, err);
+        if (status == WB_OK)
+            status = table_status;
+    }
+    for (int k = 0; k < T_COUNT; k++)
+        free(times[k]);
+#ifdef WB_HAVE_CUDA
+    wb_gpu_pinn_free(gpu.m);
+    wb_gpu_comm_free(&gpu.c);
+#endif
+    wb_pinn_adam_free(&opt);
+    wb_pinn_model_free(&m);
+    return status;
+}
