@@ -21,42 +21,60 @@ esac
 
 [ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ] || ./autogen.sh
 
-# build DIR CONFIGURE-ARGS...: an out-of-tree build, configured once.
+# build DIR CONFIGURE-ARGS...: an out-of-tree build, configured when new and configured
+# again when its arguments differ from the last ones (the tree `setup.sh run` made has no
+# --enable-unit-tests; reusing it for the tests could drop tests without a word).
 build() {
     dir=$1
     shift
     mkdir -p "$dir"
+    args="CC=mpicc $*"
+    if [ -f "$dir/Makefile" ] && [ "$(cat "$dir/configure.args" 2>/dev/null)" != "$args" ]; then
+        echo "== $dir was configured with other arguments; configuring it again"
+        rm -f "$dir/Makefile" "$dir/configure.args"
+    fi
     if [ ! -f "$dir/Makefile" ]; then
-        (cd "$dir" && "$top/configure" CC=mpicc "$@") > "$dir/configure.out" 2>&1 ||
-            { cat "$dir/configure.out"; exit 1; }
+        if ! (cd "$dir" && "$top/configure" CC=mpicc "$@") > "$dir/configure.out" 2>&1; then
+            line=$(grep '^configure: error:' "$dir/configure.out" | tail -n 1)
+            echo "setup.sh: $dir: ${line:-configure failed, see $dir/configure.out}" >&2
+            exit 1
+        fi
+        echo "$args" > "$dir/configure.args"
         sed -n '/^wavebench .* configuration$/,$p' "$dir/configure.out"
     fi
     make -C "$dir" -j"$jobs" -s
 }
 
-build build
-ln -sf build/wavebench wavebench
-
 if [ "$mode" = run ]; then
+    build build
+    ln -sf build/wavebench wavebench
     exec mpirun -np 2 ./wavebench
 fi
 
-# Every build runs the same tests; their automake summaries add up to the last line.
-summary=""
+# Every build runs the same tests; each tree's count is printed, and their automake
+# summaries add up to the last line.
+logs=""
 check() {
     dir=$1
     echo "== make check in $dir"
     make -C "$dir" -j"$jobs" check > "$dir/check.out" 2>&1 || true
     grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$dir/check.out" || true
     grep -E '^FAIL|^ERROR' "$dir/check.out" >/dev/null && tail -n 40 "$dir/test-suite.log" || true
-    summary="$summary $dir/test-suite.log"
+    count "$dir/check.out" | sed "s#^#== $dir: #"
+    logs="$logs $dir/check.out"
 }
+# count LOG...: "N passed, N failed, N skipped" over automake's summaries in LOG...
+count() {
+    awk '/^# (PASS|XFAIL):/ {p += $3} /^# (FAIL|XPASS|ERROR):/ {f += $3} /^# SKIP:/ {s += $3}
+         /^# TOTAL:/ {t += $3}
+         END {printf "%d passed, %d failed, %d skipped\n", p, f, s; if (t == 0) exit 1; exit f > 0}' "$@"
+}
+build build --enable-unit-tests
+ln -sf build/wavebench wavebench
 check build
-build build-cpu --without-cuda --without-nccl --without-curl
-build build-asan --enable-sanitizers --without-cuda --without-nccl
+build build-cpu --enable-unit-tests --without-cuda --without-nccl --without-curl
+build build-asan --enable-unit-tests --enable-sanitizers --without-cuda --without-nccl
 # Under the sanitizers each run is slow: the bad-input test runs its sample of cases there.
 ASAN_OPTIONS=detect_leaks=0 WB_BAD_INPUT_SAMPLE=1 check build-asan
-
-awk '/^# (PASS|XFAIL):/ {p += $3} /^# (FAIL|XPASS|ERROR):/ {f += $3} /^# SKIP:/ {s += $3}
-     END {printf "%d passed, %d failed, %d skipped\n", p, f, s; exit f > 0}' \
-    $(for log in $summary; do echo "${log%test-suite.log}check.out"; done)
+# shellcheck disable=SC2086
+count $logs
