@@ -16,6 +16,12 @@
 extern "C" {
 #endif
 
+/* ---- device probe (gpu_probe.cu) ---- */
+
+/* Launches an empty kernel on the current device and waits: cudaErrorNoKernelImageForDevice
+ * when this build has no code the device can run. */
+cudaError_t wb_gpuk_probe(void);
+
 /* ---- collectives (coll_kernels.cu) ---- */
 
 /* The 31 expected values of a result, indexed by element index mod 31. */

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
+#include "wavebench/gpu_kernels.h"
+
 int wb_gpu_select(struct wb_gpu *gpu, const struct wb_world *w, struct wb_error *err)
 {
     memset(gpu, 0, sizeof *gpu);
@@ -25,6 +28,15 @@ int wb_gpu_select(struct wb_gpu *gpu, const struct wb_world *w, struct wb_error 
             gpu->mem_gib = (double)prop.totalGlobalMem / (1024.0 * 1024 * 1024);
             gpu->cc_major = prop.major;
             gpu->cc_minor = prop.minor;
+            if ((rc = wb_gpuk_probe()) == cudaErrorNoKernelImageForDevice)
+                WB_FAIL(err, WB_ERR_USAGE,
+                        "[run] backend: this build has no GPU code for %s (compute capability "
+                        "%d.%d; built for CUDA_ARCHS=\"%s\"): rebuild with ./configure "
+                        "CUDA_ARCHS=\"%d%d\" or use --backend cpu",
+                        gpu->name, prop.major, prop.minor, WB_CUDA_ARCHS, prop.major, prop.minor);
+            else if (rc != cudaSuccess)
+                WB_FAIL(err, WB_ERR_RUNTIME, "CUDA device %d: probe kernel: %s", gpu->device,
+                        cudaGetErrorString(rc));
         }
     }
     return wb_world_agree(w, err);
