@@ -18,10 +18,11 @@ struct wb_gpu_comm {
 #endif
 };
 
-/* Collective over w->comm, after wb_gpu_select bound this rank's device. Rank 0 makes
+/* Collective over w->comm, after wb_gpu_select bound this rank's device. With NCCL, the
+ * node's ranks first check that no two of them use one GPU (WB_ERR_USAGE). Rank 0 makes
  * the NCCL unique id, MPI_Bcast sends it, every rank joins with ncclCommInitRank. Without
- * NCCL compiled in, have_nccl is 0 and callers fall back to MPI. Returns WB_OK or
- * WB_ERR_RUNTIME, the same on every rank. */
+ * NCCL compiled in, have_nccl is 0 and callers fall back to MPI. Returns WB_OK, WB_ERR_USAGE
+ * or WB_ERR_RUNTIME, the same on every rank. */
 int wb_gpu_comm_create(struct wb_gpu_comm *c, const struct wb_world *w, struct wb_error *err);
 
 /* Destroys the NCCL communicator; safe on a zeroed or freed one. */
@@ -31,7 +32,11 @@ void wb_gpu_comm_free(struct wb_gpu_comm *c);
  * at run time where <mpi-ext.h> offers it; 0 when unknown). */
 int wb_gpu_mpi_cuda_aware(void);
 
-/* Number of visible CUDA devices, 0 when none or the driver is unusable. */
-int wb_gpu_device_count(void);
+/* PCI bus id as cudaDeviceGetPCIBusId writes it ("0000:3b:00.0"). */
+#define WB_GPU_BUS_ID_LEN 32
+
+/* Whether two of n ranks' devices are one (same PCI bus id, case aside; "" is unknown and
+ * never matches): then *first < *second are the first such pair. */
+int wb_gpu_shared_device(const char (*bus_ids)[WB_GPU_BUS_ID_LEN], int n, int *first, int *second);
 
 #endif

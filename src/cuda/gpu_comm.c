@@ -2,7 +2,10 @@
 #include "wavebench/gpu_comm.h"
 
 #include <cuda_runtime_api.h>
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #if defined(OPEN_MPI) && defined(__has_include)
 #if __has_include(<mpi-ext.h>)
@@ -11,12 +14,6 @@
 #endif
 
 #include "wavebench/gpu_check.h"
-
-int wb_gpu_device_count(void)
-{
-    int n = 0;
-    return cudaGetDeviceCount(&n) == cudaSuccess ? n : 0;
-}
 
 int wb_gpu_mpi_cuda_aware(void)
 {
@@ -27,7 +24,56 @@ int wb_gpu_mpi_cuda_aware(void)
 #endif
 }
 
+int wb_gpu_shared_device(const char (*bus_ids)[WB_GPU_BUS_ID_LEN], int n, int *first, int *second)
+{
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++) {
+            if (!bus_ids[a][0] || strncasecmp(bus_ids[a], bus_ids[b], WB_GPU_BUS_ID_LEN) != 0)
+                continue;
+            *first = a;
+            *second = b;
+            return 1;
+        }
+    return 0;
+}
+
 #ifdef WB_HAVE_NCCL
+/* NCCL refuses two ranks on one GPU, and ncclCommInitRank can hang on it: the node's ranks
+ * compare the PCI bus ids of the devices they were bound to. Counting visible devices
+ * would reject the usual launches that show each rank only its own GPU
+ * (srun --gpus-per-task=1, CUDA_VISIBLE_DEVICES=$LOCAL_RANK). */
+static int check_one_gpu_per_rank(const struct wb_world *w, struct wb_error *err)
+{
+    struct { int rank; char bus[WB_GPU_BUS_ID_LEN]; } mine, *all = calloc((size_t)w->node_size, sizeof *all);
+    memset(&mine, 0, sizeof mine);
+    mine.rank = w->rank;
+    int dev = -1;
+    if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetPCIBusId(mine.bus, sizeof mine.bus, dev) != cudaSuccess)
+        mine.bus[0] = '\0'; /* unknown: never taken for a shared device */
+    if (!all)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (device map)");
+    int rc = MPI_Allgather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE,
+                           w->node_comm);
+    char (*ids)[WB_GPU_BUS_ID_LEN] = rc == MPI_SUCCESS ? calloc((size_t)w->node_size, sizeof *ids) : NULL;
+    int a = 0, b = 0;
+    if (rc != MPI_SUCCESS)
+        wb_mpi_fail(err, rc, "MPI_Allgather(device map)", __FILE__, __LINE__);
+    else if (!ids)
+        WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (device map)");
+    else {
+        for (int i = 0; i < w->node_size; i++)
+            memcpy(ids[i], all[i].bus, WB_GPU_BUS_ID_LEN);
+        if (wb_gpu_shared_device((const char (*)[WB_GPU_BUS_ID_LEN])ids, w->node_size, &a, &b))
+            WB_FAIL(err, WB_ERR_USAGE,
+                    "[run] backend: cuda with NCCL needs one GPU per rank: ranks %d and %d on %s "
+                    "both use GPU %s (give each rank its own GPU, e.g. srun --gpus-per-task=1)",
+                    all[a].rank, all[b].rank, w->hostnames[w->rank], all[a].bus);
+    }
+    free(ids);
+    free(all);
+    return err->status;
+}
+
 static int nccl_init(struct wb_gpu_comm *c, const struct wb_world *w, struct wb_error *err)
 {
     struct { int ok; ncclUniqueId id; } msg;
@@ -54,12 +100,7 @@ int wb_gpu_comm_create(struct wb_gpu_comm *c, const struct wb_world *w, struct w
     c->rank = w->rank;
     c->size = w->size;
 #ifdef WB_HAVE_NCCL
-    /* NCCL refuses two ranks on one GPU: say so before ncclCommInitRank can hang. */
-    int ndev = wb_gpu_device_count();
-    if (w->node_size > ndev)
-        WB_FAIL(err, WB_ERR_USAGE,
-                "[run] backend: cuda with NCCL needs one GPU per rank: %d ranks on %s, %d GPUs",
-                w->node_size, w->hostnames[w->rank], ndev);
+    check_one_gpu_per_rank(w, err);
     if (wb_world_agree(w, err) == WB_OK)
         nccl_init(c, w, err);
 #endif
