@@ -6,7 +6,7 @@
 # timing, nothing else). Prints per size the median over rounds of each side's busbw and the
 # ratio wavebench / bare. Target: at least 0.97 at every size (busbw within 3%).
 # usage: baselines/gpu_collectives_vs_nccl.sh [WAVEBENCH]   env: ROUNDS (5), NP (GPUs on this
-#   node), MAX (1G), CUDA (/usr/local/cuda)
+#   node), MAX (1G), CUDA (/usr/local/cuda), BARE (a prebuilt nccl_bare_allreduce)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 wavebench=${1:-./wavebench}
@@ -19,13 +19,15 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 work=$(mktemp -d /tmp/wb-nccl.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-mpicc -O2 -I"$cuda/include" -o "$work/bare" "$here/nccl_bare_allreduce.c" \
+# BARE: the bare loop built beforehand (gpu_check.sh prepare), for machines without a compiler.
+bare=${BARE:-$work/bare}
+[ -n "${BARE:-}" ] || mpicc -O2 -I"$cuda/include" -o "$bare" "$here/nccl_bare_allreduce.c" \
     -L"$cuda/lib64" -Wl,-rpath,"$cuda/lib64" -lnccl -lcudart
 for round in $(seq 1 "$rounds"); do
     mpirun -q -np "$np" "$wavebench" --suite collectives --backend cuda --coll allreduce -d float \
         -o sum --placement out -b $min -e $max -f 2 -w $warmup -R $reps --quiet \
         --output-dir "$work" --output "wb$round.h5"
-    mpirun -q -np "$np" "$work/bare" $min $max 2 $warmup $reps > "$work/bare$round.txt"
+    mpirun -q -np "$np" "$bare" $min $max 2 $warmup $reps > "$work/bare$round.txt"
 done
 
 /usr/bin/python3 - "$work" "$rounds" "$np" <<'PY'
