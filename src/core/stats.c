@@ -14,21 +14,21 @@ static int cmp_double(const void *a, const void *b)
 void wb_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
 {
     /* Widest symmetric pair of order statistics whose coverage under Binomial(n, 1/2)
-     * is at least 95% (Hoefler and Belli, SC15, after Le Boudec). */
+     * is at least 95% (Hoefler and Belli, SC15, after Le Boudec): the largest k with
+     * P(X <= k-1) <= 0.025 gives [x_(k), x_(n-k+1)]. The probabilities are taken in logs:
+     * 2^-n underflows a double from n = 1075 on. Below n/2 - 20 sigma the CDF is under
+     * 1e-80, so the sum starts there and costs O(sqrt(n)). */
     *lo = *hi = 0;
     if (n < 6)
         return;
-    double p = ldexp(1.0, -(int)n); /* P(X = 0) */
-    double cdf = p;
-    size_t k = 0;
-    /* Largest k with P(X <= k-1) <= 0.025: CI is [x_(k), x_(n-k+1)]. */
-    while (k + 1 < n) {
-        double next = p * (double)(n - k) / (double)(k + 1);
+    double nd = (double)n, sigma = sqrt(nd) / 2, start = nd / 2 - 20 * sigma;
+    size_t j = start > 0 ? (size_t)start : 0, k = 0;
+    double log_norm = lgamma(nd + 1) - nd * log(2.0), cdf = 0;
+    for (; j < n; j++) {
+        cdf += exp(log_norm - lgamma((double)j + 1) - lgamma(nd - (double)j + 1));
         if (cdf > 0.025)
             break;
-        p = next;
-        cdf += p;
-        k++;
+        k = j + 1;
     }
     if (k == 0)
         return;

@@ -39,6 +39,19 @@ static void test_ci_ranks(void **state)
     wb_median_ci_ranks(100, &lo, &hi);
     assert_int_equal(lo, 40);
     assert_int_equal(hi, 61);
+    /* From 1075 on, 2^-n underflows a double. Expected ranks by exact rational arithmetic
+     * (Python: the largest k with 40 * sum(comb(n, j) for j < k) <= 2**n). */
+    wb_median_ci_ranks(1075, &lo, &hi);
+    assert_int_equal(lo, 505);
+    assert_int_equal(hi, 571);
+    wb_median_ci_ranks(100000, &lo, &hi);
+    assert_int_equal(lo, 49690);
+    assert_int_equal(hi, 50311);
+    /* Every n: a proper interval around the median, never inverted. */
+    for (size_t n = 6; n <= 5000; n++) {
+        wb_median_ci_ranks(n, &lo, &hi);
+        assert_true(lo >= 1 && lo <= (n + 1) / 2 && hi == n - lo + 1);
+    }
 }
 
 int main(void)
