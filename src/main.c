@@ -6,8 +6,10 @@
 
 #include "config.h"
 #include "wavebench/arrays.h"
+#include "wavebench/coll_mpi.h"
 #include "wavebench/collectives.h"
 #ifdef WB_HAVE_CUDA
+#include "wavebench/gpu_coll.h"
 #include "wavebench/gpu_device.h"
 #endif
 #include "wavebench/config.h"
@@ -61,9 +63,9 @@ static void print_banner(const struct wb_world *w, const struct wb_config *cfg,
 typedef int (*suite_fn)(const struct wb_world *w, const struct wb_config *cfg,
                         struct wb_results *res, struct wb_error *err);
 
-/* The suites, in the order they run. */
+/* The suites, in the order they run; NULL: the collectives, which take the engines. */
 static const struct { unsigned bit; suite_fn run; } suites[] = {
-    {WB_SUITE_COLLECTIVES, wb_coll_run},
+    {WB_SUITE_COLLECTIVES, NULL},
     {WB_SUITE_ARRAYS, wb_arrays_run},
     {WB_SUITE_PINN, wb_pinn_run},
 };
@@ -71,7 +73,8 @@ static const struct { unsigned bit; suite_fn run; } suites[] = {
 /* Runs the configured suites; prints each table on rank 0 as it completes. A failed
  * check does not stop later suites; a runtime failure does. */
 static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
-                      struct wb_results *res, struct wb_error *err)
+                      const struct wb_coll_engines *coll, struct wb_results *res,
+                      struct wb_error *err)
 {
     int status = WB_OK;
     for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
@@ -80,7 +83,8 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
         size_t first = res->ntables;
         struct wb_error suite_err;
         wb_error_clear(&suite_err);
-        int rc = suites[s].run(w, cfg, res, &suite_err);
+        int rc = suites[s].run ? suites[s].run(w, cfg, res, &suite_err)
+                               : wb_coll_run(w, cfg, coll, res, &suite_err);
         if (w->rank == 0 && !cfg->quiet) {
             for (size_t i = first; i < res->ntables; i++)
                 wb_text_table(res->tables[i], stdout);
@@ -164,12 +168,15 @@ int main(int argc, char **argv)
         if (cfg.suites & WB_SUITE_PINN)
             wb_pinn_validate(&w, &cfg, &err);
     }
+    struct wb_coll_engines coll = {.list = {wb_coll_mpi_engine()}, .n = 1};
 #ifdef WB_HAVE_CUDA
     /* A device must be visible on every rank before any work is asked of one. */
     struct wb_gpu gpu;
     if (wb_world_agree(&w, &err) == WB_OK && action == WB_ACTION_RUN &&
-        cfg.backend == WB_BACKEND_CUDA)
+        cfg.backend == WB_BACKEND_CUDA) {
         wb_gpu_select(&gpu, &w, &err);
+        wb_gpu_coll_engines(&coll);
+    }
 #endif
     int status = wb_world_agree(&w, &err);
     if (status != WB_OK) {
@@ -225,7 +232,7 @@ int main(int argc, char **argv)
     }
 
     struct wb_results res = {0};
-    status = run_suites(&w, &cfg, &res, &err);
+    status = run_suites(&w, &cfg, &coll, &res, &err);
     if (status == WB_OK)
         status = check_thresholds(&cfg, &res, &err);
 

@@ -1,84 +1,86 @@
-/* wavebench collectives suite: MPI collective sweeps over message sizes on host buffers,
- * timed the nccl-tests/OSU way, every result checked against a known exact answer. */
+/* wavebench collectives suite: the harness. Sweeps every configured collective (coll_desc.h)
+ * over types, ops, sizes and placements on each engine it is given, timed the nccl-tests/OSU
+ * way, every result checked against the known exact answer (coll_data.h).
+ *
+ * The harness owns the loops, the table layout, the statistics across ranks, the check's
+ * verdict and the progress line; an engine (MPI on host buffers: coll_mpi.h; NCCL and MPI on
+ * device buffers: gpu_coll.h) owns its buffers, its calls and its clock, and never calls back
+ * into the harness (nccl-tests' testEngine). main chooses the engines. */
 #ifndef WB_COLLECTIVES_H
 #define WB_COLLECTIVES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wavebench/coll_data.h"
+#include "wavebench/coll_desc.h"
 #include "wavebench/config.h"
 #include "wavebench/table.h"
 #include "wavebench/world.h"
 
-/* Element counts of one operation, nccl-tests conventions: `bytes` is the sweep size,
- * the larger of a rank's send and receive buffers. count 0 means "too small; skip". */
-struct wb_coll_counts {
-    size_t send_count; /* elements a rank sends */
-    size_t recv_count; /* elements a rank receives */
-    size_t count;      /* the "count" column: elements per rank's contribution */
-    size_t bytes;      /* the size actually moved per the convention (may round down) */
+/* What runs the operations of the sweeps. A failed library call inside a collective phase ends
+ * the job (MPI_Abort with one line): ranks cannot agree on it without risking a hang. Every
+ * operation hook is complete when it returns. Hooks marked optional may be NULL. */
+struct wb_coll_engine {
+    const char *name;    /* group of its tables: <name>/<collective> */
+    const char *what;    /* in the tables' titles, e.g. "MPI, host buffers" */
+    const char *backend; /* attribute backend */
+    const char *library; /* attribute library */
+    const char *buffers; /* attribute buffers; NULL: not recorded (host tables never had it) */
+    const char *timing;  /* attribute timing; NULL: not recorded */
+    /* Optional, collective: whether every rank can run the engine; if not, why in
+     * why[size] (the same on every rank, for the note that it was skipped). */
+    int (*available)(const struct wb_world *w, char *why, size_t size);
+    /* Collective: makes a context with a send and a receive buffer of at least bytes each.
+     * Returns WB_OK with *ctx, or an error the same on every rank (nothing left allocated). */
+    int (*open)(void **ctx, const struct wb_world *w, size_t bytes, struct wb_error *err);
+    void (*close)(void *ctx);
+    /* Optional: the placements (bit per enum wb_placement) the engine's own call of d has;
+     * NULL: d's (its MPI call's). */
+    unsigned (*placements)(const struct wb_coll_desc *d);
+    /* Optional: moves result region r of s to where the engine's own call of d leaves it, where
+     * that differs from d's (MPI's) convention. */
+    void (*locate)(const struct wb_coll_desc *d, const struct wb_coll_shape *s,
+                   struct wb_coll_region *r);
+    /* Optional: the table of d's further attributes (library versions, notes). */
+    void (*annotate)(void *ctx, const struct wb_coll_desc *d, struct wb_table *t);
+    /* Writes region r (element type s->dtype): element r->at + k = p->v[(r->offset + k) %
+     * period]. */
+    void (*fill)(void *ctx, const struct wb_coll_shape *s, const struct wb_coll_region *r,
+                 const struct wb_coll_data_period *p);
+    /* n > 0 operations of s (warm-up, a timed block, the checked one); returns this rank's
+     * microseconds per operation on the engine's clock (its attribute timing). */
+    double (*run)(void *ctx, const struct wb_coll_desc *d, const struct wb_coll_shape *s,
+                  int64_t n);
+    /* The elements of region r that differ from the values fill would write. */
+    int64_t (*count_wrong)(void *ctx, const struct wb_coll_shape *s, const struct wb_coll_region *r,
+                           const struct wb_coll_data_period *p);
 };
 
-void wb_coll_counts(struct wb_coll_counts *out, int coll, size_t bytes, size_t type_size,
-                    int nranks);
+#define WB_COLL_MAX_ENGINES 4
 
-/* Bus-bandwidth factor of a collective on n ranks (nccl-tests PERFORMANCE.md). */
-double wb_coll_busbw_factor(int coll, int nranks);
-
-/* Whether the collective reduces (takes an op). */
-int wb_coll_is_reduction(int coll);
-
-/* Size in bytes of a datatype. */
-size_t wb_dtype_size(int dtype);
+/* The engines of a run, in the order they run. */
+struct wb_coll_engines {
+    const struct wb_coll_engine *list[WB_COLL_MAX_ENGINES];
+    int n;
+    const char *if_none; /* the usage error when none is available */
+};
 
 /* Timed iterations used when iters = auto: 100 for small messages, fewer for large. */
 int64_t wb_coll_auto_iters(size_t bytes);
 
-/* The known input of rank r at element i: a small integer, so every sum is exact. */
-int64_t wb_coll_input(int rank, size_t i);
-
-/* Fills buf[n] with rank's input starting at element offset. */
-void wb_coll_fill(void *buf, int dtype, int rank, size_t offset, size_t n);
-
-/* Counts elements of result[n] that differ from the expected reduction over nranks
- * of the inputs at elements offset..offset+n-1 (op over ranks), or from rank
- * src_rank's input when op < 0 (gather/broadcast semantics). */
-int64_t wb_coll_count_wrong(const void *result, int dtype, int op, int nranks, int src_rank,
-                            size_t offset, size_t n);
-
-/* What runs the operations of a sweep: MPI on host buffers here, NCCL or CUDA-aware MPI
- * on device buffers in src/cuda. The harness (wb_coll_sweep) owns the loops, the table,
- * the statistics across ranks and the check's verdict (the nccl-tests split). */
-struct wb_coll_backend {
-    void *ctx;
-    /* Sets up the next row: element type, reduction op and counts. */
-    void (*begin_row)(void *ctx, int dtype, int op, const struct wb_coll_counts *cnt);
-    /* Whether the placement (in-place or not) exists for the collective. */
-    int (*has_placement)(void *ctx, int coll, int in_place);
-    /* Warm-up, then nreps timed repetitions of iters operations: this rank's microseconds
-     * per operation go to raw[nreps]. Then, when cfg checks results, one checked
-     * operation (falsified on debug.corrupt_rank); returns this rank's wrong elements.
-     * A failed operation ends the job (MPI_Abort): a collective cannot be agreed on. */
-    int64_t (*time_and_check)(void *ctx, const struct wb_config *cfg, int coll, int in_place,
-                              int64_t iters, double *raw, size_t nreps);
-};
-
-/* Sweeps one collective over the configured types, ops, sizes and placements into t,
- * with the table layout of docs/results-format.md and its summary attributes (ranks,
- * localities, busbw_factor, avg_busbw, wrong, verdict). *wrong gets the wrong elements
- * summed over ranks. Returns WB_OK, WB_ERR_INTERRUPTED on a stop request, or
- * WB_ERR_RUNTIME. */
-int wb_coll_sweep(const struct wb_world *w, const struct wb_config *cfg, int coll,
-                  const struct wb_coll_backend *be, struct wb_table *t, int64_t *wrong,
-                  struct wb_error *err);
-
 /* Checks what depends on the rank count (the root). Returns WB_OK or WB_ERR_USAGE. */
 int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err);
 
-/* Runs the sweep of every configured collective, type, op and placement; appends one
- * table per collective to results. Returns WB_OK, WB_ERR_CHECK if any result was wrong
- * (every rank the same), or WB_ERR_RUNTIME. */
+/* Runs each available engine over every configured collective, type, op, size and placement;
+ * appends one table per engine and collective to results (<engine name>/<collective>, the
+ * layout of docs/results-format.md with attributes backend, library, the engine's others,
+ * ranks, localities, busbw_factor, avg_busbw, wrong, verdict). Notes a skipped engine on rank
+ * 0's stdout. Returns WB_OK, WB_ERR_CHECK if any result was wrong (every rank the same),
+ * WB_ERR_USAGE (engines->if_none) when no engine is available, WB_ERR_INTERRUPTED on a stop
+ * request, or WB_ERR_RUNTIME. */
 int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
-                struct wb_results *results, struct wb_error *err);
+                const struct wb_coll_engines *engines, struct wb_results *results,
+                struct wb_error *err);
 
 #endif

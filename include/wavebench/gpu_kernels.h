@@ -10,6 +10,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include "wavebench/coll_data.h"
 #include "wavebench/gpu_pinn_driver.h"
 
 #ifdef __cplusplus
@@ -22,23 +23,19 @@ extern "C" {
  * when this build has no code the device can run. */
 cudaError_t wb_gpuk_probe(void);
 
-/* ---- collectives (coll_kernels.cu) ---- */
+/* ---- collectives (gpu_coll_kernels.cu): the values come as a period table (coll_data.h),
+ * so the data scheme stays in one place, on the host ---- */
 
-/* The 31 expected values of a result, indexed by element index mod 31. */
-struct wb_coll_expect {
-    int64_t v[31];
-};
+/* buf[k] = (dtype)p.v[(offset + k) % WB_COLL_DATA_PERIOD] for k < n. */
+cudaError_t wb_gpuk_coll_fill(void *buf, int dtype, struct wb_coll_data_period p, size_t offset,
+                              size_t n, cudaStream_t stream);
 
-/* buf[i] = wb_coll_input(rank, offset + i) for i < n, converted to dtype. */
-cudaError_t wb_gpuk_coll_fill(void *buf, int dtype, int rank, size_t offset, size_t n,
-                              cudaStream_t stream);
-
-/* *count += number of i < n with buf[i] != (dtype)expect.v[(offset + i) % 31]. */
-cudaError_t wb_gpuk_coll_count_wrong(const void *buf, int dtype, size_t offset, size_t n,
-                                     struct wb_coll_expect expect, unsigned long long *count,
+/* *count += number of k < n with buf[k] != (dtype)p.v[(offset + k) % WB_COLL_DATA_PERIOD]. */
+cudaError_t wb_gpuk_coll_count_wrong(const void *buf, int dtype, struct wb_coll_data_period p,
+                                     size_t offset, size_t n, unsigned long long *count,
                                      cudaStream_t stream);
 
-/* ---- PINN (pinn_kernels.cu): the executor operations of gpu_pinn_driver.h ---- */
+/* ---- PINN (gpu_pinn_kernels.cu): the executor operations of gpu_pinn_driver.h ---- */
 
 cudaError_t wb_gpuk_pinn_inputs(int prec, void *xin, const void *x, struct wb_pinn_layout L, int d,
                                 cudaStream_t stream);

@@ -1,5 +1,5 @@
-/* Host-side tests of the GPU backend, run without a GPU: the expected values the device
- * check uses, the NCCL tables' layout against the MPI suite's, the driver's tiling, and the
+/* Host-side tests of the GPU backend, run without a GPU: the collectives' device engines
+ * (their table layout and NCCL's deviations from the descriptors), the driver's tiling, and the
  * whole GPU PINN algorithm (driver + element functions of the kernels) executed on the CPU
  * against the CPU backend's loss, gradient, prediction and Adam. */
 #define _POSIX_C_SOURCE 200809L
@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "host_exec.h"
-#include "wavebench/collectives.h"
 #include "wavebench/gpu_coll.h"
+#include "wavebench/gpu_comm.h"
 #include "wavebench/pinn.h"
 #include "wavebench/world.h"
 
@@ -24,26 +24,57 @@ static struct wb_world world;
 
 /* ---- collectives ---- */
 
-/* A buffer holding the device check's expected values passes the host checker; one
- * changed element is one wrong. */
-static void test_expect_matches_host_checker(void **state)
+/* The engines of backend cuda: NCCL (when compiled in) first, then MPI on device buffers, in
+ * the suite's table layout; NCCL's documented deviations from the descriptors (no in-place
+ * alltoall, an out-of-place broadcast, in-place reduce_scatter's result at the rank's block),
+ * and the MPI engine on the descriptors' own placements and regions. */
+static void test_coll_engines(void **state)
 {
     (void)state;
-    for (int n = 1; n <= 5; n++)
-        for (int op = -1; op < WB_REDOP_COUNT; op++)
-            for (int src = 0; src < n; src++) {
-                int64_t e[31];
-                wb_gpu_coll_expect(e, op, n, src);
-                size_t offset = (size_t)(17 * n + src), count = 100;
-                double buf[100];
-                for (size_t i = 0; i < count; i++)
-                    buf[i] = (double)e[(offset + i) % 31];
-                assert_int_equal(wb_coll_count_wrong(buf, WB_DTYPE_DOUBLE, op, n, src, offset, count), 0);
-                buf[count / 2] += 1;
-                assert_int_equal(wb_coll_count_wrong(buf, WB_DTYPE_DOUBLE, op, n, src, offset, count), 1);
-                if (op >= 0)
-                    break; /* reductions do not depend on src */
+    struct wb_coll_engines e;
+    wb_gpu_coll_engines(&e);
+    assert_non_null(e.if_none);
+    assert_true(strstr(e.if_none, "NCCL") && strstr(e.if_none, "CUDA-aware"));
+    const struct wb_coll_engine *mpi = e.list[e.n - 1];
+    assert_string_equal(mpi->name, "collectives_mpi_device");
+    assert_string_equal(mpi->library, "MPI");
+    assert_null(mpi->placements);
+    assert_null(mpi->locate);
+    assert_non_null(mpi->available);
+    char why[256] = "";
+    int aware = mpi->available(&world, why, sizeof why);
+    assert_int_equal(aware, wb_gpu_mpi_cuda_aware());
+    assert_true(aware || strstr(why, "not CUDA-aware"));
+#ifdef WB_HAVE_NCCL
+    assert_int_equal(e.n, 2);
+    const struct wb_coll_engine *nccl = e.list[0];
+    assert_string_equal(nccl->name, "collectives");
+    assert_string_equal(nccl->library, "NCCL");
+    assert_string_equal(nccl->backend, "cuda");
+    assert_null(nccl->available);
+    const unsigned both = (1u << WB_PLACE_OUT) | (1u << WB_PLACE_IN);
+    for (int coll = 0; coll < WB_COLL_COUNT; coll++) {
+        const struct wb_coll_desc *d = wb_coll_desc_get(coll);
+        unsigned want = coll == WB_COLL_ALLTOALL ? 1u << WB_PLACE_OUT : both;
+        assert_int_equal(nccl->placements(d), want);
+        for (int ip = 0; ip <= 1; ip++) {
+            struct wb_coll_shape s = {.rank = 2, .nranks = 3, .root = d->rooted ? 2 : -1,
+                                      .in_place = ip, .dtype = WB_DTYPE_FLOAT};
+            wb_coll_desc_counts(&s.cnt, d, 1200, 4, 3);
+            struct wb_coll_region r, moved;
+            for (int k = 0; d->result(&s, k, &r); k++) {
+                moved = r;
+                nccl->locate(d, &s, &moved);
+                size_t at = ip && coll == WB_COLL_REDUCE_SCATTER ? 2 * r.n : r.at;
+                assert_int_equal(moved.at, at);
+                assert_int_equal(moved.n, r.n);
+                assert_int_equal(moved.offset, r.offset);
             }
+        }
+    }
+#else
+    assert_int_equal(e.n, 1);
+#endif
 }
 
 /* ---- tiling ---- */
@@ -271,7 +302,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_expect_matches_host_checker),
+        cmocka_unit_test(test_coll_engines),
         cmocka_unit_test(test_tiles_cover_points),
         cmocka_unit_test(test_algorithm_wave1d),
         cmocka_unit_test(test_algorithm_wave2d),

@@ -17,8 +17,7 @@
 #include <cuda_runtime_api.h>
 
 #include "host_exec.h"
-#include "wavebench/collectives.h"
-#include "wavebench/gpu_coll.h"
+#include "wavebench/coll_data.h"
 #include "wavebench/gpu_kernels.h"
 #include "wavebench/gpu_pinn.h"
 
@@ -71,44 +70,37 @@ static void test_coll_kernels(void **state)
     (void)state;
     size_t n = 1000, offset = 12345;
     for (int dt = 0; dt < WB_DTYPE_COUNT; dt++) {
-        size_t ts = wb_dtype_size(dt);
+        size_t ts = wb_coll_data_type_size(dt);
         char *host = malloc(n * ts), *back = malloc(n * ts);
         assert_true(host && back);
         void *d = NULL;
         unsigned long long *cnt = NULL, wrong = 0;
         CK(cudaMalloc(&d, n * ts));
         CK(cudaMalloc((void **)&cnt, sizeof *cnt));
-        CK(wb_gpuk_coll_fill(d, dt, 3, offset, n, 0));
-        wb_coll_fill(host, dt, 3, offset, n);
+        /* rank 3's input (gather semantics): the device fill is the host's */
+        struct wb_coll_data_period e;
+        wb_coll_data_tabulate(&e, -1, 3, 4);
+        CK(wb_gpuk_coll_fill(d, dt, e, offset, n, 0));
+        wb_coll_data_fill(host, dt, &e, offset, n);
         to_host(back, d, n * ts);
         assert_memory_equal(back, host, n * ts);
-        /* the check kernel against gather semantics (rank 3's input) and one corruption */
-        struct wb_coll_expect e;
-        wb_gpu_coll_expect(e.v, -1, 4, 3);
+        /* the check kernel accepts it and counts one corruption */
         CK(cudaMemset(cnt, 0, sizeof *cnt));
-        CK(wb_gpuk_coll_count_wrong(d, dt, offset, n, e, cnt, 0));
+        CK(wb_gpuk_coll_count_wrong(d, dt, e, offset, n, cnt, 0));
         to_host(&wrong, cnt, sizeof wrong);
         assert_int_equal(wrong, 0);
         CK(cudaMemset((char *)d + 7 * ts, 0, ts)); /* 0 is never an input */
         CK(cudaMemset(cnt, 0, sizeof *cnt));
-        CK(wb_gpuk_coll_count_wrong(d, dt, offset, n, e, cnt, 0));
+        CK(wb_gpuk_coll_count_wrong(d, dt, e, offset, n, cnt, 0));
         to_host(&wrong, cnt, sizeof wrong);
         assert_int_equal(wrong, 1);
-        /* a sum over 5 ranks: host sums, device counts */
-        wb_gpu_coll_expect(e.v, WB_REDOP_SUM, 5, 0);
-        for (size_t i = 0; i < n; i++) {
-            double v = (double)e.v[(offset + i) % 31];
-            switch (dt) {
-            case WB_DTYPE_INT32: ((int32_t *)host)[i] = (int32_t)v; break;
-            case WB_DTYPE_INT64: ((int64_t *)host)[i] = (int64_t)v; break;
-            case WB_DTYPE_FLOAT: ((float *)host)[i] = (float)v; break;
-            default: ((double *)host)[i] = v; break;
-            }
-        }
-        assert_int_equal(wb_coll_count_wrong(host, dt, WB_REDOP_SUM, 5, 0, offset, n), 0);
+        /* a sum over 5 ranks: host fills, device counts */
+        wb_coll_data_tabulate(&e, WB_REDOP_SUM, 0, 5);
+        wb_coll_data_fill(host, dt, &e, offset, n);
+        assert_int_equal(wb_coll_data_count_wrong(host, dt, &e, offset, n), 0);
         CK(cudaMemcpy(d, host, n * ts, cudaMemcpyHostToDevice));
         CK(cudaMemset(cnt, 0, sizeof *cnt));
-        CK(wb_gpuk_coll_count_wrong(d, dt, offset, n, e, cnt, 0));
+        CK(wb_gpuk_coll_count_wrong(d, dt, e, offset, n, cnt, 0));
         to_host(&wrong, cnt, sizeof wrong);
         assert_int_equal(wrong, 0);
         cudaFree(d);

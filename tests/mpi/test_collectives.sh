@@ -1,7 +1,8 @@
 #!/bin/sh
 # The collectives suite on 1, 2 and 4 ranks: every collective, type, op and placement is
 # correct, the results file reads back (h5dump and h5py) and agrees with itself; a
-# corrupted result (the test-only debug.corrupt_rank) makes every rank exit 3.
+# corrupted result (the test-only debug.corrupt_rank) makes every rank exit 3. The unit tests
+# of the descriptors through the MPI host engine also run on 3 ranks (when built).
 . "$WB_SRCDIR/tests/lib/common.sh"
 check="/usr/bin/python3 $WB_SRCDIR/tests/mpi/check_results.py"
 sweep="--suite collectives -b 8 -e 64K -f 8 -n 3 -w 1 -R 3 -d int32,int64,float,double -o sum,min,max --quiet"
@@ -27,6 +28,14 @@ wb_mpi_each 4 corrupt --suite collectives --coll allgather,allreduce -b 64 -e 25
 expect_each 4 corrupt 3
 grep -q "wrong values" "$dir/out.txt" || fail "corrupt run: no error line about wrong values"
 $check "$dir/bad.h5" 4 --expect-wrong || fail "corrupt run: results file does not record the failure"
+
+# Every descriptor through the harness and the MPI host engine on more than one rank (an odd
+# count, so blocks do not divide evenly), where in-place operations are no longer no-ops.
+unit="$WB_BUILDDIR/tests/unit/test_collectives"
+if [ -x "$unit" ]; then
+    timeout -k 5 120 "$MPIRUN" -q -np 3 --oversubscribe "$unit" > "$scratch/unit3.txt" 2>&1 ||
+        fail "unit tests on 3 ranks: $(grep FAILED "$scratch/unit3.txt" | sort -u)"
+fi
 
 # Exit codes agree on every rank for a clean run too.
 wb_mpi_each 2 clean --suite collectives --coll broadcast -b 8 -e 64 -n 2 -R 2 --quiet \
