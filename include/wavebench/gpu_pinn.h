@@ -76,8 +76,4 @@ int wb_gpu_pinn_grads(struct wb_gpu_pinn *g, void *grads, struct wb_error *err);
 /* Test-only (debug.nan_iteration): this rank's first loss slot becomes NaN. */
 int wb_gpu_pinn_poison(struct wb_gpu_pinn *g, struct wb_error *err);
 
-/* Points per tile of the loss and gradient, and device bytes held. */
-int64_t wb_gpu_pinn_tile(const struct wb_gpu_pinn *g);
-double wb_gpu_pinn_bytes(const struct wb_gpu_pinn *g);
-
 #endif
