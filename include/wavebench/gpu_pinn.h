@@ -1,5 +1,5 @@
-/* wavebench PINN on the GPU: the CPU model's API (pinn.h) mirrored on one device, so the
- * training loop keeps its flow and only swaps these calls in with backend cuda.
+/* wavebench PINN on the GPU: the CPU model's API (pinn.h) mirrored on one device; the cuda
+ * PINN backend (gpu_pinn_backend.h) hands these calls to the training loop.
  *
  * A GPU model shadows a host model (struct wb_pinn_model) of the same network: the host
  * model keeps what checkpoints, evaluation and the results tables read (params, and the

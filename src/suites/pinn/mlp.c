@@ -90,8 +90,6 @@ struct wb_pinn_ws {
     void *wt;            /* [depth][width][ld] layer l >= 1's weights transposed */
     void *wout;          /* [ld + 1] output weights, then the output bias */
     double *pts;         /* [nv_cap][d] sampled points before conversion */
-    double *gpts;        /* [rows_cap][d] grid points of an evaluation chunk */
-    double *gu;          /* [rows_cap][1 + 2d] predictions of an evaluation chunk */
     bool job_grad;       /* arguments of the current threaded call */
     double job_scale[WB_PINN_NTERMS];
     struct slot slot[MAX_THREADS];
@@ -303,8 +301,6 @@ static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const st
     ws->wout = carve(base, cursor, ld + 1, rs);
     slot_carve(&ws->slot[0], base, cursor, m);
     ws->pts = carve(base, cursor, nv * d, sizeof(double));
-    ws->gpts = carve(base, cursor, rows * d, sizeof(double));
-    ws->gu = carve(base, cursor, rows * (1 + 2 * d), sizeof(double));
 }
 
 int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, int width,
@@ -601,9 +597,14 @@ static void predict_chunk(struct wb_pinn_model *m, double *out, const double *pt
     }
 }
 
+int64_t wb_pinn_predict_chunk(const struct wb_pinn_model *m)
+{
+    return m->ws->rows_cap;
+}
+
 void wb_pinn_predict(struct wb_pinn_model *m, double *u, const double *pts, int64_t n)
 {
-    int64_t chunk = m->ws->rows_cap;
+    int64_t chunk = wb_pinn_predict_chunk(m);
     for (int64_t p = 0; p < n; p += chunk)
         predict_chunk(m, u + p, pts + p * m->d, n - p < chunk ? n - p : chunk, false);
 }
@@ -614,25 +615,6 @@ void wb_pinn_predict_taylor(struct wb_pinn_model *m, double *out, const double *
     int64_t chunk = m->ws->tile;
     for (int64_t p = 0; p < n; p += chunk)
         predict_chunk(m, out + p * nc, pts + p * m->d, n - p < chunk ? n - p : chunk, true);
-}
-
-void wb_pinn_rel_l2_sums(struct wb_pinn_model *m, double sums[2], int64_t g, int64_t first,
-                         int64_t count)
-{
-    struct wb_pinn_ws *ws = m->ws;
-    int64_t chunk = ws->rows_cap;
-    double *ex = ws->gu + chunk; /* second part of gu: exact values */
-    for (int64_t p = 0; p < count; p += chunk) {
-        int64_t n = count - p < chunk ? count - p : chunk;
-        wb_pinn_grid(ws->gpts, m->problem, g, first + p, n);
-        predict_chunk(m, ws->gu, ws->gpts, n, false);
-        wb_pinn_exact(ex, ws->gpts, n, m->problem);
-        for (int64_t i = 0; i < n; i++) {
-            double e = ws->gu[i] - ex[i];
-            sums[0] += e * e;
-            sums[1] += ex[i] * ex[i];
-        }
-    }
 }
 
 /* Linear-layer FLOPs (a multiply-add counts 2) of one loss and gradient, as
