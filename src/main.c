@@ -11,6 +11,7 @@
 #ifdef WB_HAVE_CUDA
 #include "wavebench/gpu_coll.h"
 #include "wavebench/gpu_device.h"
+#include "wavebench/gpu_pinn_backend.h"
 #endif
 #include "wavebench/config.h"
 #include "wavebench/h5.h"
@@ -63,11 +64,23 @@ static void print_banner(const struct wb_world *w, const struct wb_config *cfg,
 typedef int (*suite_fn)(const struct wb_world *w, const struct wb_config *cfg,
                         struct wb_results *res, struct wb_error *err);
 
+/* The PINN on the backend the configuration names. */
+static int pinn_run(const struct wb_world *w, const struct wb_config *cfg, struct wb_results *res,
+                    struct wb_error *err)
+{
+    const struct wb_pinn_backend *backend = wb_pinn_backend_cpu();
+#ifdef WB_HAVE_CUDA
+    if (cfg->backend == WB_BACKEND_CUDA)
+        backend = wb_gpu_pinn_backend();
+#endif
+    return wb_pinn_run(w, cfg, backend, res, err);
+}
+
 /* The suites, in the order they run; NULL: the collectives, which take the engines. */
 static const struct { unsigned bit; suite_fn run; } suites[] = {
     {WB_SUITE_COLLECTIVES, NULL},
     {WB_SUITE_ARRAYS, wb_arrays_run},
-    {WB_SUITE_PINN, wb_pinn_run},
+    {WB_SUITE_PINN, pinn_run},
 };
 
 /* Runs the configured suites; prints each table on rank 0 as it completes. A failed

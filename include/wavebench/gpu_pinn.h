@@ -1,5 +1,5 @@
-/* wavebench PINN on the GPU: the CPU model's API (pinn.h) mirrored on one device, so the
- * training loop keeps its flow and only swaps these calls in with backend cuda.
+/* wavebench PINN on the GPU: the CPU model's API (pinn.h) mirrored on one device; the cuda
+ * PINN backend (gpu_pinn_backend.h) hands these calls to the training loop.
  *
  * A GPU model shadows a host model (struct wb_pinn_model) of the same network: the host
  * model keeps what checkpoints, evaluation and the results tables read (params, and the
@@ -75,9 +75,5 @@ int wb_gpu_pinn_grads(struct wb_gpu_pinn *g, void *grads, struct wb_error *err);
 
 /* Test-only (debug.nan_iteration): this rank's first loss slot becomes NaN. */
 int wb_gpu_pinn_poison(struct wb_gpu_pinn *g, struct wb_error *err);
-
-/* Points per tile of the loss and gradient, and device bytes held. */
-int64_t wb_gpu_pinn_tile(const struct wb_gpu_pinn *g);
-double wb_gpu_pinn_bytes(const struct wb_gpu_pinn *g);
 
 #endif

@@ -224,19 +224,18 @@ void wb_pinn_loss_grad(struct wb_pinn_model *m, double terms[WB_PINN_NTERMS],
 /* sum_i weights[i] * terms[i]. */
 double wb_pinn_loss_total(const double terms[WB_PINN_NTERMS], const double weights[WB_PINN_NTERMS]);
 
-/* u (with the hard-constraint transform when enabled) at n points, any n;
- * uses the workspace, so the current points' activations are overwritten (the
- * points themselves are kept). u: [n], pts: [n][d]. */
+/* u (with the hard-constraint transform when enabled) at n points, any n, in
+ * chunks of wb_pinn_predict_chunk points; uses the workspace, so the current
+ * points' activations are overwritten (the points themselves are kept).
+ * u: [n], pts: [n][d]. */
 void wb_pinn_predict(struct wb_pinn_model *m, double *u, const double *pts, int64_t n);
+
+/* Points per chunk of wb_pinn_predict: calls on consecutive runs of a multiple of
+ * it give the same bits as one call over all of them. */
+int64_t wb_pinn_predict_chunk(const struct wb_pinn_model *m);
 
 /* u and its Taylor channels at n points, as wb_pinn_predict. out: [n][1 + 2d]. */
 void wb_pinn_predict_taylor(struct wb_pinn_model *m, double *out, const double *pts, int64_t n);
-
-/* Partial sums of the relative L2 error over grid points first..first+count-1
- * of the g-per-input grid (wb_pinn_grid): sums[0] += sum (u - exact)^2,
- * sums[1] += sum exact^2. rel L2 = sqrt(global sums[0] / global sums[1]). */
-void wb_pinn_rel_l2_sums(struct wb_pinn_model *m, double sums[2], int64_t g, int64_t first,
-                         int64_t count);
 
 /* FLOPs of one wb_pinn_loss_grad over n points per kind (see mlp.c for the formula). */
 double wb_pinn_flops_per_iter(int d, int width, int depth, bool hard, const struct wb_pinn_counts *n);

@@ -1,10 +1,12 @@
 /* wavebench PINN suite: data-parallel training of the wave-equation PINN over ranks,
- * one MPI_Allreduce of the flat gradient per iteration, accuracy against the exact
- * solution, speed figures, checkpoints and resume. */
+ * one all-reduce of the flat gradient per iteration, accuracy against the exact
+ * solution, speed figures, checkpoints and resume, on the backend the caller passes
+ * (pinn_backend.h). */
 #ifndef WB_TRAIN_H
 #define WB_TRAIN_H
 
 #include "wavebench/config.h"
+#include "wavebench/pinn_backend.h"
 #include "wavebench/table.h"
 #include "wavebench/world.h"
 
@@ -12,13 +14,15 @@
  * Returns WB_OK or WB_ERR_USAGE, the same on every rank after wb_world_agree. */
 int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err);
 
-/* Trains as configured and appends the tables pinn/summary, pinn/history,
+/* Trains as configured, the math on the backend ops (main.c picks it by
+ * cfg->backend), and appends the tables pinn/summary, pinn/history,
  * pinn/solution and pinn/model to results. Writes a checkpoint every
  * checkpoint_every iterations and at the end. Returns WB_OK; WB_ERR_RUNTIME
  * when the loss stops being finite (every rank together; the last checkpoint
  * stays intact) or on failure; WB_ERR_INTERRUPTED after a requested stop,
  * with a checkpoint written and the tables holding what was done. */
 int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
-                struct wb_results *results, struct wb_error *err);
+                const struct wb_pinn_backend *ops, struct wb_results *results,
+                struct wb_error *err);
 
 #endif

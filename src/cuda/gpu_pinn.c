@@ -34,7 +34,6 @@ struct wb_gpu_pinn {
     void *d_ws;            /* the workspace: every other device buffer */
     void *xp;              /* [rows_cap][d] inputs of a predict chunk */
     double *partials;      /* loss blocks' partial sums */
-    double bytes;
     /* host staging, allocated once (pinned) */
     void *h_stage;         /* elements of the model precision, stage_n of them */
     int64_t stage_n;
@@ -225,7 +224,6 @@ static int create(struct wb_gpu_pinn *g, const struct wb_pinn_model *host, struc
     WB_CUDA_CHECK(err, cudaMemsetAsync(g->d_ws, 0, bytes, g->stream));
     WB_CUDA_CHECK(err, cudaMemsetAsync(g->d_adam, 0, 2 * (size_t)D->n_params * g->rs, g->stream));
     WB_CUDA_CHECK(err, wb_gpuk_pinn_fill(D->precision, D->ones, 1.0, g->rows_cap, g->stream));
-    g->bytes = (double)bytes + 2.0 * (double)D->n_params * (double)g->rs;
 
     /* Host staging: the largest of points, constants, predict chunks and the gradient. */
     int64_t n = nv * d;
@@ -512,14 +510,4 @@ int wb_gpu_pinn_predict(struct wb_gpu_pinn *g, double *u, const double *pts, int
         }
     }
     return WB_OK;
-}
-
-int64_t wb_gpu_pinn_tile(const struct wb_gpu_pinn *g)
-{
-    return g->D.tile;
-}
-
-double wb_gpu_pinn_bytes(const struct wb_gpu_pinn *g)
-{
-    return g->bytes;
 }

@@ -1,10 +1,10 @@
 /* wavebench PINN network: one parameter buffer, Taylor-mode forward, GEMM-shaped backward, loss. */
 #define _POSIX_C_SOURCE 200809L
 #include "wavebench/pinn.h"
+#include "wavebench/pool.h"
 
 #include <cblas.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +21,7 @@
 #define MAX_TILE 128
 #define ALIGN 64
 #define MAX_DEPTH 64
-#define MAX_THREADS 256
+#define MAX_THREADS WB_POOL_MAX_THREADS
 #define PI 3.14159265358979323846
 
 /* Row scratch of a slot, in rows of ld: slots 0..3 for the tanh passes, then
@@ -75,25 +75,6 @@ struct slot {
     int64_t tile0, tile1;
 };
 
-/* Worker threads 1..n-1 of a model (the caller is thread 0); they sleep on
- * go between calls and run job(m, t) once per generation. */
-struct pool {
-    pthread_t th[MAX_THREADS];
-    int started;
-    pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    unsigned long gen;
-    int pending;
-    bool stop;
-    void (*job)(struct wb_pinn_model *, int);
-    struct wb_pinn_model *m;
-};
-
-struct worker_arg {
-    struct pool *pool;
-    int t;
-};
-
 struct wb_pinn_ws {
     int64_t tile;        /* points per tile of the loss and gradient */
     int64_t ld;          /* row length of the matrices below: width padded to WB_LANES */
@@ -109,13 +90,10 @@ struct wb_pinn_ws {
     void *wt;            /* [depth][width][ld] layer l >= 1's weights transposed */
     void *wout;          /* [ld + 1] output weights, then the output bias */
     double *pts;         /* [nv_cap][d] sampled points before conversion */
-    double *gpts;        /* [rows_cap][d] grid points of an evaluation chunk */
-    double *gu;          /* [rows_cap][1 + 2d] predictions of an evaluation chunk */
     bool job_grad;       /* arguments of the current threaded call */
     double job_scale[WB_PINN_NTERMS];
     struct slot slot[MAX_THREADS];
-    struct pool pool;
-    struct worker_arg warg[MAX_THREADS];
+    struct wb_pool *pool; /* threads 1..nthreads-1 (NULL: one thread) */
     void *base;          /* the one allocation of params, grads, shared buffers and slot 0 */
     void *extra;         /* slots 1..nthreads-1 */
 };
@@ -241,71 +219,6 @@ static int plan_tiles(struct wb_pinn_model *m)
     return n;
 }
 
-static void *worker_main(void *arg)
-{
-    struct worker_arg *wa = arg;
-    struct pool *pl = wa->pool;
-    unsigned long seen = 0;
-    pthread_mutex_lock(&pl->mu);
-    for (;;) {
-        while (!pl->stop && pl->gen == seen)
-            pthread_cond_wait(&pl->go, &pl->mu);
-        if (pl->stop)
-            break;
-        seen = pl->gen;
-        void (*job)(struct wb_pinn_model *, int) = pl->job;
-        struct wb_pinn_model *m = pl->m;
-        pthread_mutex_unlock(&pl->mu);
-        job(m, wa->t);
-        pthread_mutex_lock(&pl->mu);
-        if (--pl->pending == 0)
-            pthread_cond_signal(&pl->done);
-    }
-    pthread_mutex_unlock(&pl->mu);
-    return NULL;
-}
-
-/* Runs job(m, t) for t = 0..n-1: t = 0 on the calling thread, the others on
- * the workers; returns when all are done. */
-static void run_slots(struct wb_pinn_model *m, int n, void (*job)(struct wb_pinn_model *, int))
-{
-    struct pool *pl = &m->ws->pool;
-    if (n > 1) {
-        pthread_mutex_lock(&pl->mu);
-        pl->job = job;
-        pl->m = m;
-        pl->pending = n - 1;
-        pl->gen++;
-        pthread_cond_broadcast(&pl->go);
-        pthread_mutex_unlock(&pl->mu);
-    }
-    job(m, 0);
-    if (n > 1) {
-        pthread_mutex_lock(&pl->mu);
-        while (pl->pending > 0)
-            pthread_cond_wait(&pl->done, &pl->mu);
-        pthread_mutex_unlock(&pl->mu);
-    }
-}
-
-/* Stops and joins the workers, if any. */
-static void pool_stop(struct wb_pinn_ws *ws)
-{
-    struct pool *pl = &ws->pool;
-    if (pl->started == 0)
-        return;
-    pthread_mutex_lock(&pl->mu);
-    pl->stop = true;
-    pthread_cond_broadcast(&pl->go);
-    pthread_mutex_unlock(&pl->mu);
-    for (int t = 0; t < pl->started; t++)
-        pthread_join(pl->th[t], NULL);
-    pthread_cond_destroy(&pl->go);
-    pthread_cond_destroy(&pl->done);
-    pthread_mutex_destroy(&pl->mu);
-    memset(pl, 0, sizeof *pl);
-}
-
 #define REAL float
 #define FN(name) name##_f32
 #define GEMM cblas_sgemm
@@ -388,8 +301,6 @@ static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const st
     ws->wout = carve(base, cursor, ld + 1, rs);
     slot_carve(&ws->slot[0], base, cursor, m);
     ws->pts = carve(base, cursor, nv * d, sizeof(double));
-    ws->gpts = carve(base, cursor, rows * d, sizeof(double));
-    ws->gu = carve(base, cursor, rows * (1 + 2 * d), sizeof(double));
 }
 
 int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, int width,
@@ -453,7 +364,8 @@ int wb_pinn_model_set_threads(struct wb_pinn_model *m, int threads, struct wb_er
         return WB_FAIL(err, WB_ERR_USAGE, "pinn: threads must be in 1..%d (got %d)", MAX_THREADS, threads);
     if (threads == ws->nthreads)
         return WB_OK;
-    pool_stop(ws);
+    wb_pool_free(ws->pool);
+    ws->pool = NULL;
     free(ws->extra);
     ws->extra = NULL;
     ws->nthreads = 1;
@@ -475,26 +387,12 @@ int wb_pinn_model_set_threads(struct wb_pinn_model *m, int threads, struct wb_er
         slot_carve(&ws->slot[t], ws->extra, &cursor, m);
         ws->slot[t].grad = carve(ws->extra, &cursor, m->n_params, rs);
     }
-    struct pool *pl = &ws->pool;
-    pthread_mutex_init(&pl->mu, NULL);
-    pthread_cond_init(&pl->go, NULL);
-    pthread_cond_init(&pl->done, NULL);
-    for (int t = 1; t < threads; t++) {
-        ws->warg[t] = (struct worker_arg){pl, t};
-        int rc = pthread_create(&pl->th[t - 1], NULL, worker_main, &ws->warg[t]);
-        if (rc != 0) {
-            if (pl->started == 0) {
-                pthread_cond_destroy(&pl->go);
-                pthread_cond_destroy(&pl->done);
-                pthread_mutex_destroy(&pl->mu);
-            }
-            pool_stop(ws);
-            free(ws->extra);
-            ws->extra = NULL;
-            return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: cannot start thread %d of %d: %s", t, threads,
-                           strerror(rc));
-        }
-        pl->started++;
+    struct wb_error perr;
+    wb_error_clear(&perr);
+    if (wb_pool_create(&ws->pool, threads, &perr) != WB_OK) {
+        free(ws->extra);
+        ws->extra = NULL;
+        return wb_error_set(err, perr.status, perr.file, perr.line, "pinn: %s", perr.msg);
     }
     ws->nthreads = threads;
     return WB_OK;
@@ -503,7 +401,7 @@ int wb_pinn_model_set_threads(struct wb_pinn_model *m, int threads, struct wb_er
 void wb_pinn_model_free(struct wb_pinn_model *m)
 {
     if (m->ws) {
-        pool_stop(m->ws);
+        wb_pool_free(m->ws->pool);
         free(m->ws->extra);
         free(m->ws->base);
     }
@@ -699,9 +597,14 @@ static void predict_chunk(struct wb_pinn_model *m, double *out, const double *pt
     }
 }
 
+int64_t wb_pinn_predict_chunk(const struct wb_pinn_model *m)
+{
+    return m->ws->rows_cap;
+}
+
 void wb_pinn_predict(struct wb_pinn_model *m, double *u, const double *pts, int64_t n)
 {
-    int64_t chunk = m->ws->rows_cap;
+    int64_t chunk = wb_pinn_predict_chunk(m);
     for (int64_t p = 0; p < n; p += chunk)
         predict_chunk(m, u + p, pts + p * m->d, n - p < chunk ? n - p : chunk, false);
 }
@@ -712,25 +615,6 @@ void wb_pinn_predict_taylor(struct wb_pinn_model *m, double *out, const double *
     int64_t chunk = m->ws->tile;
     for (int64_t p = 0; p < n; p += chunk)
         predict_chunk(m, out + p * nc, pts + p * m->d, n - p < chunk ? n - p : chunk, true);
-}
-
-void wb_pinn_rel_l2_sums(struct wb_pinn_model *m, double sums[2], int64_t g, int64_t first,
-                         int64_t count)
-{
-    struct wb_pinn_ws *ws = m->ws;
-    int64_t chunk = ws->rows_cap;
-    double *ex = ws->gu + chunk; /* second part of gu: exact values */
-    for (int64_t p = 0; p < count; p += chunk) {
-        int64_t n = count - p < chunk ? count - p : chunk;
-        wb_pinn_grid(ws->gpts, m->problem, g, first + p, n);
-        predict_chunk(m, ws->gu, ws->gpts, n, false);
-        wb_pinn_exact(ex, ws->gpts, n, m->problem);
-        for (int64_t i = 0; i < n; i++) {
-            double e = ws->gu[i] - ex[i];
-            sums[0] += e * e;
-            sums[1] += ex[i] * ex[i];
-        }
-    }
 }
 
 /* Linear-layer FLOPs (a multiply-add counts 2) of one loss and gradient, as

@@ -439,8 +439,9 @@ static void FN(backward)(struct wb_pinn_model *m, struct slot *s, const struct w
 
 /* Slot t's share of a loss (and gradient) call: its tiles [tile0, tile1),
  * sums into s->sum, gradient into s->grad (zeroed first). */
-static void FN(loss_grad_slot)(struct wb_pinn_model *m, int t)
+static void FN(loss_grad_slot)(void *arg, int t)
 {
+    struct wb_pinn_model *m = arg;
     struct wb_pinn_ws *ws = m->ws;
     struct slot *s = &ws->slot[t];
     int d = m->d;
@@ -485,7 +486,7 @@ static void FN(loss_grad)(struct wb_pinn_model *m, double terms[WB_PINN_NTERMS],
     ws->job_grad = grad;
     FN(prepare)(m);
     int n = plan_tiles(m);
-    run_slots(m, n, FN(loss_grad_slot));
+    wb_pool_run(ws->pool, FN(loss_grad_slot), m);
     double sum[WB_PINN_NTERMS] = {0, 0, 0, 0};
     REAL *gr = m->grads;
     for (int t = 0; t < n; t++) {

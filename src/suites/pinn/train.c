@@ -1,5 +1,6 @@
 /* wavebench PINN training loop: local loss and gradient -> one allreduce -> Adam step,
- * with logging, evaluation, checkpoints, and the figures of the run. */
+ * with logging, evaluation, checkpoints, and the figures of the run; the math runs on
+ * the backend that main.c hands in (pinn_backend.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "wavebench/train.h"
 
@@ -13,22 +14,25 @@
 #include "config.h"
 #include "wavebench/checkpoint.h"
 #include "wavebench/pinn.h"
+#include "wavebench/pinn_backend.h"
 #include "wavebench/progress.h"
 #ifdef WB_HAVE_OPENBLAS
 #include <cblas.h>
 #endif
-#ifdef WB_HAVE_CUDA
-#include "wavebench/gpu_pinn.h"
-#endif
 
-/* Backend cuda: the GPU model (NULL on cpu) and its communicator. The host model keeps
- * what checkpoints, evaluation and the tables read; it is refreshed from the device
- * before each of them (gpu_to_host). */
-struct gpu_side {
-    struct wb_gpu_pinn *m;
-#ifdef WB_HAVE_CUDA
-    struct wb_gpu_comm c;
-#endif
+/* The backend's operations and its state. The host model keeps what checkpoints and the
+ * tables read; it is refreshed from the backend (state_out) before each of them. */
+struct backend {
+    const struct wb_pinn_backend *ops;
+    void *ctx;
+};
+
+/* Grid points, predictions and exact values of one evaluation chunk. */
+struct eval {
+    int64_t chunk; /* points: the backend's predict_chunk */
+    double *pts;   /* [chunk][d] */
+    double *u;     /* [chunk] */
+    double *ex;    /* [chunk] */
 };
 
 static const char *const term_names[WB_PINN_NTERMS] = {"pde", "ic", "ict", "bc"};
@@ -92,15 +96,46 @@ static int resume(const struct wb_world *w, const struct wb_config *cfg, struct 
     return WB_OK;
 }
 
-/* Relative L2 error on the evaluation grid, each rank its share of the grid points. */
-static double rel_l2(const struct wb_world *w, struct wb_pinn_model *m, int64_t g)
+/* A backend failure inside the loop or its evaluation cannot be agreed on (the other
+ * ranks may be in a collective): one line, then MPI_Abort (DESIGN.md's fallback). */
+static void or_abort(const struct wb_world *w, int status, const struct wb_error *err)
 {
+    if (status == WB_OK)
+        return;
+    fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err->msg);
+    MPI_Abort(w->comm, WB_ERR_RUNTIME);
+}
+
+/* u at n points on the backend, as wb_pinn_predict. */
+static void predict(const struct wb_world *w, const struct backend *b, double *u,
+                    const double *pts, int64_t n)
+{
+    struct wb_error err;
+    wb_error_clear(&err);
+    or_abort(w, b->ops->predict(b->ctx, u, pts, n, &err), &err);
+}
+
+/* Relative L2 error on the evaluation grid, each rank its share of the grid points. */
+static double rel_l2(const struct wb_world *w, const struct backend *b, const struct eval *e,
+                     int problem, int64_t g)
+{
+    int d = wb_pinn_dim(problem);
     int64_t n = 1, first, count;
-    for (int k = 0; k < m->d; k++)
+    for (int k = 0; k < d; k++)
         n *= g;
     wb_pinn_share(&first, &count, n, w->rank, w->size);
     double sums[2] = {0, 0}, global[2];
-    wb_pinn_rel_l2_sums(m, sums, g, first, count);
+    for (int64_t p = 0; p < count; p += e->chunk) {
+        int64_t c = count - p < e->chunk ? count - p : e->chunk;
+        wb_pinn_grid(e->pts, problem, g, first + p, c);
+        predict(w, b, e->u, e->pts, c);
+        wb_pinn_exact(e->ex, e->pts, c, problem);
+        for (int64_t i = 0; i < c; i++) {
+            double diff = e->u[i] - e->ex[i];
+            sums[0] += diff * diff;
+            sums[1] += e->ex[i] * e->ex[i];
+        }
+    }
     MPI_Allreduce(sums, global, 2, MPI_DOUBLE, MPI_SUM, w->comm);
     return sqrt(global[0] / global[1]);
 }
@@ -142,7 +177,7 @@ static long log_row(struct wb_table *t, const struct history_cols *h, int64_t it
 /* Predicted and exact solution on the evaluation grid; rank 0 computes, every rank
  * holds a table of the same shape (only rank 0's data is written). */
 static int solution_table(const struct wb_world *w, const struct wb_config *cfg,
-                          struct wb_pinn_model *m, struct wb_table *t)
+                          const struct backend *b, struct wb_pinn_model *m, struct wb_table *t)
 {
     static const char *const axes[2][3] = {{"x", "t", ""}, {"x", "y", "t"}};
     int d = m->d, col[WB_PINN_MAX_DIM + 2];
@@ -165,7 +200,7 @@ static int solution_table(const struct wb_world *w, const struct wb_config *cfg,
     int rc = pts && u && ex ? 0 : -1;
     if (rc == 0) {
         wb_pinn_grid(pts, m->problem, g, 0, n);
-        wb_pinn_predict(m, u, pts, n);
+        predict(w, b, u, pts, n);
         wb_pinn_exact(ex, pts, n, m->problem);
         for (int64_t i = 0; i < n; i++) {
             for (int k = 0; k < d; k++)
@@ -299,74 +334,32 @@ int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, stru
     return WB_OK;
 }
 
-static int sample(struct gpu_side *gpu, struct wb_pinn_model *m, const struct wb_world *w,
-                  const struct wb_pinn_config *pc, uint64_t epoch, const struct wb_pinn_counts *g,
-                  struct wb_error *err)
-{
-#ifdef WB_HAVE_CUDA
-    if (gpu->m)
-        return wb_gpu_pinn_sample(gpu->m, (uint64_t)pc->seed, epoch, g, w->rank, w->size, err);
-#else
-    (void)gpu;
-#endif
-    return wb_pinn_model_sample(m, (uint64_t)pc->seed, epoch, g, w->rank, w->size, err);
-}
-
-/* Copies the device parameters (and Adam state with opt) to the host model; no-op on cpu. */
-static void gpu_to_host(const struct wb_world *w, struct gpu_side *gpu, struct wb_pinn_model *m,
-                        struct wb_pinn_adam *opt)
-{
-#ifdef WB_HAVE_CUDA
-    struct wb_error err;
-    wb_error_clear(&err);
-    if (gpu->m && wb_gpu_pinn_download(gpu->m, m, opt, &err) != WB_OK) {
-        fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err.msg);
-        MPI_Abort(w->comm, WB_ERR_RUNTIME);
-    }
-#else
-    (void)w, (void)gpu, (void)m, (void)opt;
-#endif
-}
-
-#ifdef WB_HAVE_CUDA
-/* One GPU iteration up to the global terms: loss and gradient, ncclAllReduce, terms.
- * *compute and *allreduce are CUDA-event seconds. A failure here cannot be agreed on. */
-static void gpu_iteration(const struct wb_world *w, const struct wb_config *cfg, struct gpu_side *gpu,
-                          const double weights[WB_PINN_NTERMS], int64_t it,
-                          double terms[WB_PINN_NTERMS], double *compute, double *allreduce)
+/* The backend's parameters and Adam moments into the host model, for a checkpoint or
+ * the tables. */
+static void state_out(const struct wb_world *w, const struct backend *b, struct wb_pinn_model *m,
+                      struct wb_pinn_adam *opt)
 {
     struct wb_error err;
     wb_error_clear(&err);
-    if (wb_gpu_pinn_loss_grad(gpu->m, weights, &err) != WB_OK ||
-        (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it &&
-         wb_gpu_pinn_poison(gpu->m, &err) != WB_OK) ||
-        wb_gpu_pinn_allreduce(gpu->m, &gpu->c, &err) != WB_OK ||
-        wb_gpu_pinn_terms(gpu->m, terms, &err) != WB_OK ||
-        wb_gpu_pinn_times(gpu->m, compute, allreduce, &err) != WB_OK) {
-        fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err.msg);
-        MPI_Abort(w->comm, WB_ERR_RUNTIME);
-    }
+    or_abort(w, b->ops->state_out(b->ctx, m, opt, &err), &err);
 }
-#endif
 
 /* The loop proper; fills f and the per-iteration times. */
-static int train(const struct wb_world *w, const struct wb_config *cfg, struct wb_pinn_model *m,
-                 struct wb_pinn_adam *opt, struct wb_table *hist, const struct history_cols *hc,
-                 struct run_figures *f, double *const times[T_COUNT], struct gpu_side *gpu,
-                 struct wb_error *err)
+static int train(const struct wb_world *w, const struct wb_config *cfg, const struct backend *b,
+                 const struct eval *ev, struct wb_pinn_model *m, struct wb_pinn_adam *opt,
+                 struct wb_table *hist, const struct history_cols *hc, struct run_figures *f,
+                 double *const times[T_COUNT], struct wb_error *err)
 {
     const struct wb_pinn_config *pc = &cfg->pinn;
     const double weights[WB_PINN_NTERMS] = {pc->w_pde, pc->w_ic, pc->w_ict, pc->w_bc};
     struct wb_pinn_counts g = global_counts(pc);
-    MPI_Datatype type = mpi_real(m->precision);
-    int nslots = (int)(m->n_params + WB_PINN_NTERMS);
     uint64_t epoch = pc->resample_every ? (uint64_t)(f->start / pc->resample_every) : 0;
     char label[64], detail[160] = "";
     snprintf(label, sizeof label, "pinn %s", wb_problem_name(pc->problem));
     struct wb_progress progress;
     wb_progress_start(&progress, w, cfg, label);
 
-    sample(gpu, m, w, pc, epoch, &g, err);
+    b->ops->sample(b->ctx, (uint64_t)pc->seed, epoch, &g, err);
     int status = wb_world_agree(w, err);
     if (status != WB_OK) {
         wb_progress_end(&progress);
@@ -378,38 +371,19 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
         double t0 = MPI_Wtime();
         if (pc->resample_every && it > f->start && it % pc->resample_every == 0) {
             epoch = (uint64_t)(it / pc->resample_every);
-            sample(gpu, m, w, pc, epoch, &g, err);
+            b->ops->sample(b->ctx, (uint64_t)pc->seed, epoch, &g, err);
             if ((status = wb_world_agree(w, err)) != WB_OK)
                 break;
         }
-        double t1, t2;
-#ifdef WB_HAVE_CUDA
-        if (gpu->m) {
-            double compute, allreduce;
-            gpu_iteration(w, cfg, gpu, weights, it, f->terms, &compute, &allreduce);
-            t1 = t0 + compute;
-            t2 = t1 + allreduce;
-        } else
-#endif
-        {
-            double local_terms[WB_PINN_NTERMS];
-            wb_pinn_loss_grad(m, local_terms, weights);
-            if (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it) {
-                /* Test-only (debug.nan_iteration): this rank's loss share turns NaN. */
-                if (m->precision == WB_FP32)
-                    ((float *)m->grads)[m->n_params] = NAN;
-                else
-                    ((double *)m->grads)[m->n_params] = NAN;
-            }
-            t1 = MPI_Wtime();
-            int rc = MPI_Allreduce(MPI_IN_PLACE, m->grads, nslots, type, MPI_SUM, w->comm);
-            t2 = MPI_Wtime();
-            if (rc != MPI_SUCCESS)
-                wb_world_fatal_mpi(w->comm, w->rank, rc, "MPI_Allreduce(gradient)");
-            /* The global terms ride in the gradient's last slots: every rank sees the same. */
-            for (int k = 0; k < WB_PINN_NTERMS; k++)
-                f->terms[k] = real_at(m->grads, m->precision, m->n_params + k);
-        }
+        or_abort(w, b->ops->loss_grad(b->ctx, weights, err), err);
+        /* Test-only (debug.nan_iteration): this rank's loss share turns NaN. */
+        if (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it)
+            or_abort(w, b->ops->poison(b->ctx, err), err);
+        /* The global terms ride in the gradient's last slots: every rank sees the same. */
+        or_abort(w, b->ops->allreduce(b->ctx, f->terms, err), err);
+        double compute, allreduce;
+        or_abort(w, b->ops->times(b->ctx, t0, &compute, &allreduce, err), err);
+        double t2 = t0 + compute + allreduce; /* the all-reduce's end */
         f->loss = wb_pinn_loss_total(f->terms, weights);
         if (!isfinite(f->loss)) {
             status = WB_FAIL(err, WB_ERR_RUNTIME,
@@ -419,19 +393,11 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
             break;
         }
         double lr = wb_pinn_adam_lr(opt);
-#ifdef WB_HAVE_CUDA
-        if (gpu->m) {
-            if (wb_gpu_pinn_adam_step(gpu->m, opt, err) != WB_OK) {
-                fprintf(stderr, "wavebench: error: rank %d: %s\n", w->rank, err->msg);
-                MPI_Abort(w->comm, WB_ERR_RUNTIME);
-            }
-        } else
-#endif
-        wb_pinn_adam_step(opt, m->params, m->grads);
+        or_abort(w, b->ops->step(b->ctx, opt, err), err);
         f->done++;
         /* "Other" is completed at the end of the iteration; a break before leaves it 0. */
-        times[T_COMPUTE][f->done - 1] = t1 - t0;
-        times[T_ALLREDUCE][f->done - 1] = t2 - t1;
+        times[T_COMPUTE][f->done - 1] = compute;
+        times[T_ALLREDUCE][f->done - 1] = allreduce;
         times[T_OTHER][f->done - 1] = 0;
         int64_t next = it + 1;
         int evaluate = pc->eval_every && it % pc->eval_every == 0;
@@ -441,10 +407,9 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
                 status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (loss history)");
                 break;
             }
-            if (evaluate) {
-                gpu_to_host(w, gpu, m, NULL);
-                wb_table_set_f64(hist, (size_t)row, hc->rel_l2, rel_l2(w, m, pc->eval_grid));
-            }
+            if (evaluate)
+                wb_table_set_f64(hist, (size_t)row, hc->rel_l2,
+                                 rel_l2(w, b, ev, m->problem, pc->eval_grid));
             double pps = (double)total_points(&g, m->hard) * (double)f->done /
                          (MPI_Wtime() - t_start);
             snprintf(detail, sizeof detail, "iter %lld/%lld loss %.3e points/s %.3g",
@@ -452,7 +417,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
             wb_progress_update(&progress, (double)next / (double)pc->iters, false, detail);
         }
         if (pc->checkpoint_every && next % pc->checkpoint_every == 0 && next < pc->iters) {
-            gpu_to_host(w, gpu, m, opt);
+            state_out(w, b, m, opt);
             if ((status = checkpoint(w, cfg, m, opt, next, err)) != WB_OK)
                 break;
         }
@@ -467,7 +432,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
         }
     }
     double wall = MPI_Wtime() - t_start;
-    gpu_to_host(w, gpu, m, opt); /* the final checkpoint, evaluation and tables read the host */
+    state_out(w, b, m, opt); /* the final checkpoint and the tables read the host */
     MPI_Allreduce(&wall, &f->wall, 1, MPI_DOUBLE, MPI_MAX, w->comm);
     for (int k = 0; k < T_COUNT; k++) {
         double mean = 0;
@@ -481,7 +446,8 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, struct w
 }
 
 int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
-                struct wb_results *results, struct wb_error *err)
+                const struct wb_pinn_backend *ops, struct wb_results *results,
+                struct wb_error *err)
 {
     const struct wb_pinn_config *pc = &cfg->pinn;
     struct wb_pinn_counts g = global_counts(pc), cap = capacity(&g, w->size);
@@ -513,15 +479,21 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         if (pc->resume[0])
             status = resume(w, cfg, &m, &opt, &f.start, err);
     }
-    struct gpu_side gpu = {0};
-#ifdef WB_HAVE_CUDA
-    if (status == WB_OK && cfg->backend == WB_BACKEND_CUDA &&
-        (status = wb_gpu_comm_create(&gpu.c, w, err)) == WB_OK) {
-        if (wb_gpu_pinn_create(&gpu.m, &m, err) == WB_OK)
-            wb_gpu_pinn_upload(gpu.m, &m, &opt, err);
+    struct backend b = {ops, NULL};
+    struct eval ev = {0};
+    if (status == WB_OK) {
+        if (ops->create(&b.ctx, w, &m, err) == WB_OK &&
+            ops->state_in(b.ctx, &m, &opt, err) == WB_OK) {
+            ev.chunk = ops->predict_chunk(b.ctx);
+            ev.pts = malloc(sizeof(double) * (size_t)(ev.chunk * m.d));
+            ev.u = malloc(sizeof(double) * (size_t)ev.chunk);
+            ev.ex = malloc(sizeof(double) * (size_t)ev.chunk);
+            if (!ev.pts || !ev.u || !ev.ex)
+                WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (evaluation of %lld points at a time)",
+                        (long long)ev.chunk);
+        }
         status = wb_world_agree(w, err);
     }
-#endif
     if (status == WB_OK && f.start >= pc->iters)
         status = WB_FAIL(err, WB_ERR_USAGE,
                          "[pinn] iters: %lld, but the checkpoint is at iteration %lld already",
@@ -537,7 +509,7 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
 
     if (status == WB_OK) {
-        status = train(w, cfg, &m, &opt, hist, &hc, &f, times, &gpu, err);
+        status = train(w, cfg, &b, &ev, &m, &opt, hist, &hc, &f, times, err);
         int ran = f.done > 0;
         /* After a NaN the parameters are garbage: keep the previous checkpoint. */
         if ((status == WB_OK || status == WB_ERR_INTERRUPTED) && ran) {
@@ -548,7 +520,7 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
                 status = cerr.status;
             }
         }
-        f.rel_l2 = status == WB_ERR_RUNTIME ? NAN : rel_l2(w, &m, pc->eval_grid);
+        f.rel_l2 = status == WB_ERR_RUNTIME ? NAN : rel_l2(w, &b, &ev, m.problem, pc->eval_grid);
         if (hist->nrows && status != WB_ERR_RUNTIME)
             wb_table_set_f64(hist, hist->nrows - 1, hc.rel_l2, f.rel_l2);
         snprintf(title, sizeof title, "pinn %s, %s: summary (rel L2 on a %lld-point grid per axis)",
@@ -559,7 +531,7 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
                                                     "pinn: predicted and exact solution on the grid");
         struct wb_table *mod = wb_results_new_table(results, "pinn/model", "pinn: final parameters");
         if (!sum || !sol || !mod || summary_table(w, cfg, &m, &f, times, sum) != 0 ||
-            solution_table(w, cfg, &m, sol) != 0 || model_table(&m, mod) != 0)
+            solution_table(w, cfg, &b, &m, sol) != 0 || model_table(&m, mod) != 0)
             WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
         int table_status = wb_world_agree(w, err);
         if (status == WB_OK)
@@ -567,10 +539,10 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     }
     for (int k = 0; k < T_COUNT; k++)
         free(times[k]);
-#ifdef WB_HAVE_CUDA
-    wb_gpu_pinn_free(gpu.m);
-    wb_gpu_comm_free(&gpu.c);
-#endif
+    free(ev.pts);
+    free(ev.u);
+    free(ev.ex);
+    ops->free(b.ctx);
     wb_pinn_adam_free(&opt);
     wb_pinn_model_free(&m);
     return status;
