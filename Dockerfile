@@ -82,7 +82,8 @@ RUN ./autogen.sh \
         HDF5_LIBS="-L/opt/hdf5/lib -Wl,-rpath,/opt/hdf5/lib -lhdf5" \
     && make -j"$(nproc)" \
     && make install \
-    && ! ldd /opt/wavebench/bin/wavebench | grep 'not found'
+    && ! ldd /opt/wavebench/bin/wavebench | grep 'not found' \
+    && ! ldd /opt/wavebench/lib/wavebench/wavebench-cuda.so | grep 'not found'
 
 # -------------------------------------------------------------- runtime ----
 FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS runtime
@@ -102,6 +103,9 @@ COPY --from=build /opt/ucx/bin /opt/ucx/bin
 COPY --from=build /opt/openmpi /opt/openmpi
 COPY --from=build /opt/hdf5/lib /opt/hdf5/lib
 COPY --from=build /opt/wavebench/bin/wavebench /usr/local/bin/wavebench
+# The CUDA backend is a module the binary opens for --backend cuda, found at
+# EXE_DIR/../lib/wavebench: CPU runs in this image never load CUDA, cuBLAS or NCCL.
+COPY --from=build /opt/wavebench/lib/wavebench/wavebench-cuda.so /usr/local/lib/wavebench/wavebench-cuda.so
 
 # Open MPI's headers, wrappers' data and docs are not needed to run.
 RUN rm -rf /opt/openmpi/include /opt/openmpi/share/man /opt/openmpi/share/doc \
@@ -109,7 +113,8 @@ RUN rm -rf /opt/openmpi/include /opt/openmpi/share/man /opt/openmpi/share/doc \
     && echo /opt/ucx/lib >> /etc/ld.so.conf.d/wavebench.conf \
     && echo /opt/hdf5/lib >> /etc/ld.so.conf.d/wavebench.conf \
     && ldconfig \
-    && ! ldd /usr/local/bin/wavebench | grep 'not found'
+    && ! ldd /usr/local/bin/wavebench | grep 'not found' \
+    && ! ldd /usr/local/lib/wavebench/wavebench-cuda.so | grep 'not found'
 ENV PATH=/opt/openmpi/bin:/opt/ucx/bin:$PATH
 
 # sshd the way the MPI Operator's base image sets it up: the operator mounts

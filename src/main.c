@@ -6,13 +6,8 @@
 
 #include "config.h"
 #include "wavebench/arrays.h"
-#include "wavebench/coll_mpi.h"
+#include "wavebench/backend.h"
 #include "wavebench/collectives.h"
-#ifdef WB_HAVE_CUDA
-#include "wavebench/gpu_coll.h"
-#include "wavebench/gpu_device.h"
-#include "wavebench/gpu_pinn_backend.h"
-#endif
 #include "wavebench/config.h"
 #include "wavebench/h5.h"
 #include "wavebench/push.h"
@@ -62,32 +57,40 @@ static void print_banner(const struct wb_world *w, const struct wb_config *cfg,
 }
 
 typedef int (*suite_fn)(const struct wb_world *w, const struct wb_config *cfg,
-                        struct wb_results *res, struct wb_error *err);
+                        const struct wb_backends *be, struct wb_results *res,
+                        struct wb_error *err);
 
-/* The PINN on the backend the configuration names. */
-static int pinn_run(const struct wb_world *w, const struct wb_config *cfg, struct wb_results *res,
-                    struct wb_error *err)
+static int run_collectives(const struct wb_world *w, const struct wb_config *cfg,
+                           const struct wb_backends *be, struct wb_results *res,
+                           struct wb_error *err)
 {
-    const struct wb_pinn_backend *backend = wb_pinn_backend_cpu();
-#ifdef WB_HAVE_CUDA
-    if (cfg->backend == WB_BACKEND_CUDA)
-        backend = wb_gpu_pinn_backend();
-#endif
-    return wb_pinn_run(w, cfg, backend, res, err);
+    return wb_coll_run(w, cfg, &be->coll, res, err);
 }
 
-/* The suites, in the order they run; NULL: the collectives, which take the engines. */
+static int run_arrays(const struct wb_world *w, const struct wb_config *cfg,
+                      const struct wb_backends *be, struct wb_results *res, struct wb_error *err)
+{
+    (void)be; /* host memory only */
+    return wb_arrays_run(w, cfg, res, err);
+}
+
+static int run_pinn(const struct wb_world *w, const struct wb_config *cfg,
+                    const struct wb_backends *be, struct wb_results *res, struct wb_error *err)
+{
+    return wb_pinn_run(w, cfg, be->pinn, res, err);
+}
+
+/* The suites, in the order they run. */
 static const struct { unsigned bit; suite_fn run; } suites[] = {
-    {WB_SUITE_COLLECTIVES, NULL},
-    {WB_SUITE_ARRAYS, wb_arrays_run},
-    {WB_SUITE_PINN, pinn_run},
+    {WB_SUITE_COLLECTIVES, run_collectives},
+    {WB_SUITE_ARRAYS, run_arrays},
+    {WB_SUITE_PINN, run_pinn},
 };
 
 /* Runs the configured suites; prints each table on rank 0 as it completes. A failed
  * check does not stop later suites; a runtime failure does. */
 static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
-                      const struct wb_coll_engines *coll, struct wb_results *res,
-                      struct wb_error *err)
+                      const struct wb_backends *be, struct wb_results *res, struct wb_error *err)
 {
     int status = WB_OK;
     for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
@@ -96,8 +99,7 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
         size_t first = res->ntables;
         struct wb_error suite_err;
         wb_error_clear(&suite_err);
-        int rc = suites[s].run ? suites[s].run(w, cfg, res, &suite_err)
-                               : wb_coll_run(w, cfg, coll, res, &suite_err);
+        int rc = suites[s].run(w, cfg, be, res, &suite_err);
         if (w->rank == 0 && !cfg->quiet) {
             for (size_t i = first; i < res->ntables; i++)
                 wb_text_table(res->tables[i], stdout);
@@ -181,16 +183,9 @@ int main(int argc, char **argv)
         if (cfg.suites & WB_SUITE_PINN)
             wb_pinn_validate(&w, &cfg, &err);
     }
-    struct wb_coll_engines coll = {.list = {wb_coll_mpi_engine()}, .n = 1};
-#ifdef WB_HAVE_CUDA
-    /* A device must be visible on every rank before any work is asked of one. */
-    struct wb_gpu gpu;
-    if (wb_world_agree(&w, &err) == WB_OK && action == WB_ACTION_RUN &&
-        cfg.backend == WB_BACKEND_CUDA) {
-        wb_gpu_select(&gpu, &w, &err);
-        wb_gpu_coll_engines(&coll);
-    }
-#endif
+    struct wb_backends be;
+    if (wb_world_agree(&w, &err) == WB_OK && action == WB_ACTION_RUN)
+        wb_backend_open(&be, &w, &cfg, &err);
     int status = wb_world_agree(&w, &err);
     if (status != WB_OK) {
         if (w.rank == 0)
@@ -201,6 +196,8 @@ int main(int argc, char **argv)
 
     struct wb_sysinfo si;
     wb_sysinfo_collect(&si);
+    if (action == WB_ACTION_RUN && be.cuda)
+        be.cuda->versions(si.cuda, sizeof si.cuda, si.nccl, sizeof si.nccl);
     if (action != WB_ACTION_RUN) {
         if (w.rank == 0) {
             if (action == WB_ACTION_HELP)
@@ -245,7 +242,7 @@ int main(int argc, char **argv)
     }
 
     struct wb_results res = {0};
-    status = run_suites(&w, &cfg, &coll, &res, &err);
+    status = run_suites(&w, &cfg, &be, &res, &err);
     if (status == WB_OK)
         status = check_thresholds(&cfg, &res, &err);
 

@@ -1,5 +1,6 @@
 /* wavebench GPU backend: device selection, one GPU per rank by its index in its locality.
- * Compiled only with CUDA (WB_HAVE_CUDA); callers guard their use with the same macro. */
+ * Implemented in the CUDA module (cuda_module.h); the struct is plain C, so the program
+ * can hold it without CUDA headers. */
 #ifndef WB_GPU_H
 #define WB_GPU_H
 

@@ -81,6 +81,14 @@ class Wavebench(AutotoolsPackage, CudaPackage):
         args.extend(self.with_or_without("curl"))
         return args
 
+    @property
+    def sanity_check_is_file(self):
+        files = [join_path("bin", "wavebench")]
+        if self.spec.satisfies("+cuda"):
+            # The CUDA backend is a module that bin/wavebench opens from ../lib/wavebench.
+            files.append(join_path("lib", "wavebench", "wavebench-cuda.so"))
+        return files
+
     def check(self):
         # make check runs MPI tests under mpirun with oversubscription.
         make("check", parallel=False)

@@ -16,12 +16,6 @@
 #ifdef WB_HAVE_CURL
 #include <curl/curl.h>
 #endif
-#ifdef WB_HAVE_CUDA
-#include <cuda_runtime_api.h>
-#endif
-#ifdef WB_HAVE_NCCL
-#include <nccl.h>
-#endif
 
 static void read_cpu_model(char *out, size_t size)
 {
@@ -73,14 +67,12 @@ void wb_sysinfo_collect(struct wb_sysinfo *si)
     snprintf(si->cuda, sizeof si->cuda, "none");
     snprintf(si->nccl, sizeof si->nccl, "none");
 #ifdef WB_HAVE_CUDA
-    int rt = 0;
-    cudaRuntimeGetVersion(&rt);
-    snprintf(si->cuda, sizeof si->cuda, "runtime %d.%d", rt / 1000, (rt % 1000) / 10);
+    /* The runtime's own versions come from the CUDA module once a cuda run opens it;
+     * until then, what the module was built with. */
+    snprintf(si->cuda, sizeof si->cuda, "module built with %s, not loaded", WB_CUDA_VERSION);
 #endif
 #ifdef WB_HAVE_NCCL
-    int nv = 0;
-    ncclGetVersion(&nv);
-    snprintf(si->nccl, sizeof si->nccl, "%d.%d.%d", nv / 10000, (nv / 100) % 100, nv % 100);
+    snprintf(si->nccl, sizeof si->nccl, "in module, not loaded");
 #endif
 #ifdef WB_HAVE_CURL
     snprintf(si->curl, sizeof si->curl, "%s", curl_version());
