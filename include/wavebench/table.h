@@ -12,9 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define WB_TABLE_MAX_COLS 32
-#define WB_TABLE_MAX_RAW 4
-#define WB_TABLE_MAX_ATTRS 32
 #define WB_STR_LEN 32
 #define WB_NAME_LEN 64
 
@@ -44,26 +41,29 @@ struct wb_attr {
     char text[256];
 };
 
+/* Columns, raw series and attributes grow as they are added: no table has a fixed limit. */
 struct wb_table {
     char path[128];  /* HDF5 group, e.g. "collectives/allreduce" */
     char title[160];
-    size_t ncols, nrows, cap;
-    struct wb_column cols[WB_TABLE_MAX_COLS];
-    size_t nraw;
-    struct wb_raw raw[WB_TABLE_MAX_RAW];
-    size_t nattrs;
-    struct wb_attr attrs[WB_TABLE_MAX_ATTRS];
+    size_t nrows, cap;          /* rows; rows allocated in every column and raw series */
+    size_t ncols, cols_cap;
+    struct wb_column *cols;     /* [ncols] */
+    size_t nraw, raw_cap;
+    struct wb_raw *raw;         /* [nraw] */
+    size_t nattrs, attrs_cap;
+    struct wb_attr *attrs;      /* [nattrs] */
 };
 
 /* Starts an empty table. */
 void wb_table_init(struct wb_table *t, const char *path, const char *title);
 
-/* Adds a column; returns its index, or -1 when full or rows already exist. */
+/* Adds a column; returns its index, or -1 when rows already exist or out of memory. */
 int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type,
                      const char *head, const char *unit, const char *group, int width,
                      int precision);
 
-/* Adds a raw series of nreps values per row; returns its index or -1. */
+/* Adds a raw series of nreps values per row; returns its index, or -1 when rows already
+ * exist, nreps is 0 or out of memory. */
 int wb_table_add_raw(struct wb_table *t, const char *name, const char *unit, size_t nreps);
 
 /* Appends a zeroed row; returns its index, or -1 on allocation failure. */
@@ -76,9 +76,10 @@ void wb_table_set_str(struct wb_table *t, size_t row, int col, const char *v);
 /* This rank's nreps values of raw series r for a row. */
 double *wb_table_raw(struct wb_table *t, int r, size_t row);
 
-/* Table attributes (written as HDF5 attributes of the group). */
-void wb_table_attr_num(struct wb_table *t, const char *name, double v);
-void wb_table_attr_text(struct wb_table *t, const char *name, const char *v);
+/* Table attributes (written as HDF5 attributes of the group); a name set again is
+ * replaced. Return 0, or -1 when out of memory (the attribute is then absent). */
+int wb_table_attr_num(struct wb_table *t, const char *name, double v);
+int wb_table_attr_text(struct wb_table *t, const char *name, const char *v);
 
 /* Column index by name, or -1. */
 int wb_table_col(const struct wb_table *t, const char *name);
@@ -104,13 +105,13 @@ const struct wb_attr *wb_table_attr(const struct wb_table *t, const char *name);
 
 void wb_table_free(struct wb_table *t);
 
-/* A run's results: the tables of every suite, in the order they ran. */
+/* A run's results: the tables of every suite, in the order they ran; starts as {0}. */
 struct wb_results {
-    size_t ntables;
-    struct wb_table *tables[64];
+    size_t ntables, cap;
+    struct wb_table **tables; /* [ntables] */
 };
 
-/* Appends a new table owned by r; NULL when full or out of memory. */
+/* Appends a new table owned by r; NULL when out of memory. */
 struct wb_table *wb_results_new_table(struct wb_results *r, const char *path, const char *title);
 void wb_results_free(struct wb_results *r);
 

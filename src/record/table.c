@@ -12,11 +12,26 @@ void wb_table_init(struct wb_table *t, const char *path, const char *title)
     snprintf(t->title, sizeof t->title, "%s", title);
 }
 
+/* Makes room for one more element in *p (n in use, *cap allocated): capacity doubles.
+ * Returns 0, or -1 when out of memory (*p unchanged). */
+static int reserve(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t new_cap = *cap ? 2 * *cap : 8;
+    void *q = realloc(*p, new_cap * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = new_cap;
+    return 0;
+}
+
 int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type,
                      const char *head, const char *unit, const char *group, int width,
                      int precision)
 {
-    if (t->ncols == WB_TABLE_MAX_COLS || t->nrows > 0)
+    if (t->nrows > 0 || reserve((void **)&t->cols, &t->cols_cap, t->ncols, sizeof *t->cols))
         return -1;
     struct wb_column *c = &t->cols[t->ncols];
     memset(c, 0, sizeof *c);
@@ -32,13 +47,14 @@ int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type
 
 int wb_table_add_raw(struct wb_table *t, const char *name, const char *unit, size_t nreps)
 {
-    if (t->nraw == WB_TABLE_MAX_RAW || t->nrows > 0 || nreps == 0)
+    if (t->nrows > 0 || nreps == 0 ||
+        reserve((void **)&t->raw, &t->raw_cap, t->nraw, sizeof *t->raw))
         return -1;
     struct wb_raw *r = &t->raw[t->nraw];
+    memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s", name);
     snprintf(r->unit, sizeof r->unit, "%s", unit);
     r->nreps = nreps;
-    r->data = NULL;
     return (int)t->nraw++;
 }
 
@@ -97,29 +113,32 @@ static struct wb_attr *new_attr(struct wb_table *t, const char *name)
     for (size_t i = 0; i < t->nattrs; i++)
         if (strcmp(t->attrs[i].name, name) == 0)
             return &t->attrs[i];
-    if (t->nattrs == WB_TABLE_MAX_ATTRS)
+    if (reserve((void **)&t->attrs, &t->attrs_cap, t->nattrs, sizeof *t->attrs))
         return NULL;
     struct wb_attr *a = &t->attrs[t->nattrs++];
+    memset(a, 0, sizeof *a);
     snprintf(a->name, sizeof a->name, "%s", name);
     return a;
 }
 
-void wb_table_attr_num(struct wb_table *t, const char *name, double v)
+int wb_table_attr_num(struct wb_table *t, const char *name, double v)
 {
     struct wb_attr *a = new_attr(t, name);
-    if (a) {
-        a->is_text = false;
-        a->number = v;
-    }
+    if (!a)
+        return -1;
+    a->is_text = false;
+    a->number = v;
+    return 0;
 }
 
-void wb_table_attr_text(struct wb_table *t, const char *name, const char *v)
+int wb_table_attr_text(struct wb_table *t, const char *name, const char *v)
 {
     struct wb_attr *a = new_attr(t, name);
-    if (a) {
-        a->is_text = true;
-        snprintf(a->text, sizeof a->text, "%s", v);
-    }
+    if (!a)
+        return -1;
+    a->is_text = true;
+    snprintf(a->text, sizeof a->text, "%s", v);
+    return 0;
 }
 
 int wb_table_col(const struct wb_table *t, const char *name)
@@ -136,12 +155,15 @@ void wb_table_free(struct wb_table *t)
         free(t->cols[i].data.f64);
     for (size_t i = 0; i < t->nraw; i++)
         free(t->raw[i].data);
+    free(t->cols);
+    free(t->raw);
+    free(t->attrs);
     memset(t, 0, sizeof *t);
 }
 
 struct wb_table *wb_results_new_table(struct wb_results *r, const char *path, const char *title)
 {
-    if (r->ntables == sizeof r->tables / sizeof r->tables[0])
+    if (reserve((void **)&r->tables, &r->cap, r->ntables, sizeof *r->tables))
         return NULL;
     struct wb_table *t = malloc(sizeof *t);
     if (!t)
@@ -157,7 +179,8 @@ void wb_results_free(struct wb_results *r)
         wb_table_free(r->tables[i]);
         free(r->tables[i]);
     }
-    r->ntables = 0;
+    free(r->tables);
+    memset(r, 0, sizeof *r);
 }
 
 /* ---- column roles and attributes ---------------------------------------------------- */

@@ -150,8 +150,20 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
 {
     const struct wb_world *w = o->w;
     hid_t lcpl = -1, group = -1, str = -1, dset = -1;
-    char list[(WB_TABLE_MAX_COLS > WB_TABLE_MAX_ATTRS ? WB_TABLE_MAX_COLS : WB_TABLE_MAX_ATTRS) *
-              (WB_NAME_LEN + 1)] = "";
+    /* One buffer long enough for each of the name lists below. */
+    size_t len = 1;
+    for (size_t i = 0; i < t->ncols; i++)
+        len += strlen(t->cols[i].name) + 1;
+    for (size_t i = 0; i < t->nraw; i++)
+        len += strlen(t->raw[i].name) + 1;
+    for (size_t i = 0; i < t->nattrs; i++)
+        len += strlen(t->attrs[i].name) + 1;
+    char *list = calloc(1, len);
+    int ok = list != NULL, all_ok = 0; /* the steps below are collective: fail together */
+    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm) != MPI_SUCCESS || !all_ok) {
+        free(list);
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (index of table %s)", t->path);
+    }
     H5_TRY(err, lcpl = H5Pcreate(H5P_LINK_CREATE));
     H5_TRY(err, H5Pset_create_intermediate_group(lcpl, 1));
     H5_TRY(err, group = H5Gcreate2(file, t->path, lcpl, H5P_DEFAULT, H5P_DEFAULT));
@@ -205,6 +217,7 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
         dset = -1;
     }
 done:
+    free(list);
     if (dset >= 0)
         H5Dclose(dset);
     if (str >= 0)
@@ -524,18 +537,10 @@ static long long read_int_attr(hid_t loc, const char *name, long long fallback)
     return v;
 }
 
-static int read_table(struct wb_results *res, hid_t group, const char *path, struct wb_error *err)
+/* Reads the columns and raw series that the comma-separated lists name into t. */
+static int read_columns(struct wb_table *t, hid_t group, char *columns, char *raw,
+                        struct wb_error *err)
 {
-    char title[160] = "", columns[WB_TABLE_MAX_COLS * (WB_NAME_LEN + 1)] = "", raw[512] = "";
-    read_text_attr(group, "title", title, sizeof title);
-    read_text_attr(group, "columns", columns, sizeof columns);
-    read_text_attr(group, "raw", raw, sizeof raw);
-    struct wb_table *t = wb_results_new_table(res, path, title);
-    if (!t)
-        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", path);
-    if (read_listed_attrs(t, group, NULL) != 0)
-        return WB_FAIL(err, WB_ERR_USAGE, "%s: unreadable attributes", path);
-
     size_t nrows = 0;
     hid_t str = string_type(WB_STR_LEN);
     char *save = NULL;
@@ -543,7 +548,7 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
         hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
         if (dset < 0) {
             H5Tclose(str);
-            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' missing", path, name);
+            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' missing", t->path, name);
         }
         hid_t ftype = H5Dget_type(dset), space = H5Dget_space(dset);
         hssize_t n = H5Sget_simple_extent_npoints(space);
@@ -574,29 +579,48 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
         H5Dclose(dset);
         if (!ok) {
             H5Tclose(str);
-            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' unreadable", path, name);
+            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' unreadable", t->path, name);
         }
     }
     H5Tclose(str);
-    t->nrows = t->cap = nrows;
     for (char *name = strtok_r(raw, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
         if (dset < 0)
             continue;
         hid_t space = H5Dget_space(dset);
         hsize_t dims[3] = {0, 0, 0};
-        if (t->nraw < WB_TABLE_MAX_RAW && H5Sget_simple_extent_ndims(space) == 3 &&
-            H5Sget_simple_extent_dims(space, dims, NULL) == 3) {
-            struct wb_raw *r = &t->raw[t->nraw++];
-            snprintf(r->name, sizeof r->name, "%s", name);
-            read_text_attr(dset, "unit", r->unit, sizeof r->unit);
-            r->nreps = (size_t)dims[2];
-            r->data = NULL; /* not loaded: readers use the summary columns */
+        char unit[WB_STR_LEN] = "";
+        read_text_attr(dset, "unit", unit, sizeof unit);
+        /* Not loaded (data stays NULL): readers use the summary columns. */
+        if (H5Sget_simple_extent_ndims(space) == 3 &&
+            H5Sget_simple_extent_dims(space, dims, NULL) == 3 && dims[2] > 0 &&
+            wb_table_add_raw(t, name, unit, (size_t)dims[2]) < 0) {
+            H5Sclose(space);
+            H5Dclose(dset);
+            return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", t->path);
         }
         H5Sclose(space);
         H5Dclose(dset);
     }
+    t->nrows = t->cap = nrows; /* after the raw series: a table with rows takes no more */
     return WB_OK;
+}
+
+static int read_table(struct wb_results *res, hid_t group, const char *path, struct wb_error *err)
+{
+    char title[160] = "";
+    read_text_attr(group, "title", title, sizeof title);
+    struct wb_table *t = wb_results_new_table(res, path, title);
+    if (!t)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", path);
+    if (read_listed_attrs(t, group, NULL) != 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "%s: unreadable attributes", path);
+    char *columns = read_text_alloc(group, "columns"), *raw = read_text_alloc(group, "raw");
+    char none[1] = "";
+    int rc = read_columns(t, group, columns ? columns : none, raw ? raw : none, err);
+    free(columns);
+    free(raw);
+    return rc;
 }
 
 int wb_h5_read_results(struct wb_results_file *out, const char *path, struct wb_error *err)

@@ -70,11 +70,54 @@ static void test_results(void **state)
     assert_int_equal(r.ntables, 0);
 }
 
+/* No fixed limits: a table takes as many columns, raw series and attributes as a suite
+ * declares, and a run as many tables. */
+static void test_no_fixed_limits(void **state)
+{
+    (void)state;
+    struct wb_results r = {0};
+    for (int k = 0; k < 100; k++) {
+        char path[32];
+        snprintf(path, sizeof path, "suite/t%d", k);
+        assert_non_null(wb_results_new_table(&r, path, path));
+    }
+    assert_int_equal(r.ntables, 100);
+    assert_string_equal(r.tables[99]->path, "suite/t99");
+    struct wb_table *t = r.tables[42];
+    char name[WB_NAME_LEN];
+    for (int i = 0; i < 200; i++) {
+        snprintf(name, sizeof name, "c%d", i);
+        assert_int_equal(wb_table_add_col(t, name, WB_COL_F64, NULL, "", "", 0, 0), i);
+    }
+    for (int i = 0; i < 10; i++) {
+        snprintf(name, sizeof name, "raw%d", i);
+        assert_int_equal(wb_table_add_raw(t, name, "s", 3), i);
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "a%d", i);
+        assert_int_equal(wb_table_attr_num(t, name, i), 0);
+    }
+    assert_int_equal(wb_table_attr_text(t, "a7", "seven"), 0); /* replaces, does not add */
+    assert_int_equal(t->nattrs, 100);
+    for (int row = 0; row < 3; row++) {
+        assert_int_equal(wb_table_add_row(t), row);
+        wb_table_set_f64(t, (size_t)row, 199, row + 0.5);
+        wb_table_raw(t, 9, (size_t)row)[2] = row;
+    }
+    assert_int_equal(wb_table_col(t, "c199"), 199);
+    assert_true(t->cols[199].data.f64[2] == 2.5 && wb_table_raw(t, 9, 2)[2] == 2);
+    assert_true(wb_table_attr(t, "a99")->number == 99);
+    assert_string_equal(wb_table_attr(t, "a7")->text, "seven");
+    wb_results_free(&r);
+    assert_int_equal(r.ntables, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_grow_and_print),
         cmocka_unit_test(test_results),
+        cmocka_unit_test(test_no_fixed_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
