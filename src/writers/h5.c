@@ -559,8 +559,12 @@ static int read_columns(struct wb_table *t, hid_t group, char *columns, char *ra
         read_text_attr(dset, "unit", unit, sizeof unit);
         read_text_attr(dset, "head", head, sizeof head);
         read_text_attr(dset, "group", grp, sizeof grp);
-        int col = wb_table_add_col(t, name, type, head, unit, grp,
-                                   (int)read_int_attr(dset, "width", 0),
+        int width = (int)read_int_attr(dset, "width", 0);
+        enum wb_col_role role;
+        enum wb_col_better better;
+        /* The file does not record what a column means yet: the rules of old. */
+        wb_h5_legacy_meaning(name, type, unit, width, &role, &better);
+        int col = wb_table_add_col(t, name, type, role, better, head, unit, grp, width,
                                    (int)read_int_attr(dset, "precision", 0));
         int ok = col >= 0 && n >= 0 && n < (1LL << 32);
         if (ok && col == 0)
@@ -604,6 +608,68 @@ static int read_columns(struct wb_table *t, hid_t group, char *columns, char *ra
     }
     t->nrows = t->cap = nrows; /* after the raw series: a table with rows takes no more */
     return WB_OK;
+}
+
+/* ---- files written before columns declared their meaning -------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+void wb_h5_legacy_meaning(const char *name, enum wb_col_type type, const char *unit, int width,
+                          enum wb_col_role *role, enum wb_col_better *better)
+{
+    static const char *const spread_suffixes[] = {"_min", "_max", "_lo", "_hi", "_avg", "_std",
+                                                  "_raw", NULL};
+    static const char *const lower[] = {"time", "loss", "pde", "ic", "ict", "bc", "rel_l2",
+                                        "time_per_iter", "compute", "allreduce", "other",
+                                        "peak_rss", "error", NULL};
+    static const char *const higher[] = {"algbw", "busbw", "points_per_s", "gflops", "speedup",
+                                         "efficiency", "bandwidth", "gbps", NULL};
+    static const char *const context[] = {"elapsed", "flops_per_iter", "lr", "iters", "count",
+                                          NULL};
+    /* The name without its placement prefix (oop_, ip_). */
+    const char *b = strncmp(name, "oop_", 4) == 0 ? name + 4
+                    : strncmp(name, "ip_", 3) == 0 ? name + 3 : name;
+    *better = WB_BETTER_NONE;
+    if (in_list(b, context)) {
+        *role = WB_ROLE_CONTEXT;
+        return;
+    }
+    if (type != WB_COL_F64) {
+        *role = width > 0 ? WB_ROLE_KEY : WB_ROLE_CONTEXT; /* unprinted: bytes, index, ... */
+        return;
+    }
+    if (strcmp(b, "wrong") == 0 || ends_with(b, "_wrong")) {
+        *role = WB_ROLE_VERDICT;
+        *better = WB_BETTER_LOWER;
+        return;
+    }
+    bool spread = strstr(name, "_rank_") || strstr(name, "_ci_") || strstr(name, "_rep_");
+    for (const char *const *s = spread_suffixes; *s && !spread; s++)
+        spread = ends_with(name, *s);
+    if (spread) {
+        *role = WB_ROLE_SPREAD;
+        return;
+    }
+    if (in_list(b, higher) || strstr(b, "speedup") || strstr(b, "efficiency") ||
+        strstr(b, "busbw") || strstr(b, "algbw") || strstr(b, "gbps") || strstr(unit, "/s"))
+        *better = WB_BETTER_HIGHER;
+    else if (in_list(b, lower) || wb_table_time_unit(unit) || strncmp(b, "time", 4) == 0 ||
+             ends_with(b, "_time") || strstr(b, "error") || strstr(b, "rel_l2") ||
+             ends_with(b, "_loss"))
+        *better = WB_BETTER_LOWER;
+    *role = *better != WB_BETTER_NONE ? WB_ROLE_FIGURE : WB_ROLE_CONTEXT;
 }
 
 static int read_table(struct wb_results *res, hid_t group, const char *path, struct wb_error *err)
