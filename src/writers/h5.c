@@ -197,6 +197,8 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
                      : c->type == WB_COL_F64 ? H5T_NATIVE_DOUBLE : str;
         H5_TRY(err, write_shared_1d(o, group, c->name, type, type, t->nrows, c->data.f64, &dset));
         H5_TRY(err, attr_text(dset, "unit", c->unit));
+        H5_TRY(err, attr_text(dset, "role", wb_table_role_name(c->role)));
+        H5_TRY(err, attr_text(dset, "better", wb_table_better_name(c->better)));
         H5_TRY(err, attr_text(dset, "head", c->head));
         H5_TRY(err, attr_text(dset, "group", c->group));
         H5_TRY(err, attr_int(dset, "width", c->width));
@@ -556,16 +558,27 @@ static int read_columns(struct wb_table *t, hid_t group, char *columns, char *ra
         enum wb_col_type type = cls == H5T_STRING ? WB_COL_STR
                                 : cls == H5T_INTEGER ? WB_COL_I64 : WB_COL_F64;
         char unit[WB_STR_LEN] = "", head[WB_STR_LEN] = "", grp[WB_STR_LEN] = "";
+        char role_name[WB_STR_LEN] = "", better_name[WB_STR_LEN] = "";
         read_text_attr(dset, "unit", unit, sizeof unit);
         read_text_attr(dset, "head", head, sizeof head);
         read_text_attr(dset, "group", grp, sizeof grp);
         int width = (int)read_int_attr(dset, "width", 0);
-        enum wb_col_role role;
-        enum wb_col_better better;
-        /* The file does not record what a column means yet: the rules of old. */
-        wb_h5_legacy_meaning(name, type, unit, width, &role, &better);
-        int col = wb_table_add_col(t, name, type, role, better, head, unit, grp, width,
-                                   (int)read_int_attr(dset, "precision", 0));
+        enum wb_col_role role = WB_ROLE_CONTEXT;
+        enum wb_col_better better = WB_BETTER_NONE;
+        /* A column declares its meaning in "role" and "better"; a file written before
+         * columns did has no "role" and is read with the rules wavebench guessed by then.
+         * A role or direction of another name, a role without a direction, or a meaning
+         * that does not fit the column (wb_table_add_col) refuses the file. */
+        bool role_ok = true;
+        if (read_text_attr(dset, "role", role_name, sizeof role_name) == 0)
+            role_ok = wb_table_role_parse(role_name, &role) == 0 &&
+                      read_text_attr(dset, "better", better_name, sizeof better_name) == 0 &&
+                      wb_table_better_parse(better_name, &better) == 0;
+        else
+            wb_h5_legacy_meaning(name, type, unit, width, &role, &better);
+        int col = role_ok ? wb_table_add_col(t, name, type, role, better, head, unit, grp, width,
+                                             (int)read_int_attr(dset, "precision", 0))
+                          : -1;
         int ok = col >= 0 && n >= 0 && n < (1LL << 32);
         if (ok && col == 0)
             nrows = (size_t)n;

@@ -1,6 +1,7 @@
-/* Unit tests of report/compare/export logic: declared column roles and directions, the
- * rules for files that do not record them, CSV records, configuration differences, the
- * Prometheus text format and the JSON summary. */
+/* Unit tests of report/compare/export logic: declared column roles and directions (and
+ * their HDF5 round trip, MPI as a singleton), the rules for files written before columns
+ * declared them, CSV records, configuration differences, the Prometheus text format and
+ * the JSON summary. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,12 +12,16 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 #include <jansson.h>
+#include <unistd.h>
 
 #include "wavebench/compare.h"
 #include "wavebench/export.h"
 #include "wavebench/h5.h"
 #include "wavebench/metrics.h"
+
+static struct wb_world world; /* MPI as a singleton, for the HDF5 writer */
 
 static void make_coll(struct wb_table *t)
 {
@@ -291,6 +296,83 @@ static void test_declared_meaning(void **state)
     }
 }
 
+/* Replaces (or, value NULL, removes) a text attribute of dataset path in file name. */
+static void edit_attr(const char *file, const char *path, const char *attr, const char *value)
+{
+    hid_t f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT), d = H5Dopen2(f, path, H5P_DEFAULT);
+    assert_true(f >= 0 && d >= 0);
+    if (H5Aexists(d, attr) > 0)
+        assert_true(H5Adelete(d, attr) >= 0);
+    if (value) {
+        hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+        H5Tset_size(type, strlen(value) + 1);
+        hid_t a = H5Acreate2(d, attr, type, space, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(a >= 0 && H5Awrite(a, type, value) >= 0);
+        H5Aclose(a);
+        H5Sclose(space);
+        H5Tclose(type);
+    }
+    H5Dclose(d);
+    H5Fclose(f);
+}
+
+/* The results file keeps each column's declared meaning; a file
+ * without them is read by the old rules; a damaged meaning is refused. */
+static void test_h5_round_trip(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wb-test-export-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/r.h5", dir);
+    struct wb_config cfg;
+    wb_config_defaults(&cfg);
+    struct wb_sysinfo si;
+    wb_sysinfo_collect(&si);
+    struct wb_run_info run = {.exit_status = 0, .complete = true};
+    snprintf(run.verdict, sizeof run.verdict, "PASSED");
+    struct wb_results res = {0};
+    make_latency(wb_results_new_table(&res, "", ""), 10, 100);
+    struct wb_error err;
+    wb_error_clear(&err);
+    assert_int_equal(wb_h5_write_results(&world, &cfg, &run, &si, &res, path, &err), WB_OK);
+    wb_results_free(&res);
+
+    struct wb_results_file f;
+    assert_int_equal(wb_h5_read_results(&f, path, &err), WB_OK);
+    const struct wb_table *t = f.results.tables[0];
+    const struct wb_column *p99 = &t->cols[wb_table_col(t, "latency_p99")];
+    const struct wb_column *budget = &t->cols[wb_table_col(t, "time_budget")];
+    assert_true(p99->role == WB_ROLE_FIGURE && p99->better == WB_BETTER_LOWER);
+    assert_true(budget->role == WB_ROLE_CONTEXT && budget->better == WB_BETTER_NONE);
+    assert_int_equal(t->cols[wb_table_col(t, "size")].role, WB_ROLE_KEY);
+    wb_h5_results_file_free(&f);
+
+    /* Without "role" and "better" (a file from before): the old rules by name and unit. */
+    edit_attr(path, "suite/lat/latency_p99", "role", NULL);
+    edit_attr(path, "suite/lat/latency_p99", "better", NULL);
+    edit_attr(path, "suite/lat/time_budget", "role", NULL);
+    edit_attr(path, "suite/lat/time_budget", "better", NULL);
+    assert_int_equal(wb_h5_read_results(&f, path, &err), WB_OK);
+    t = f.results.tables[0];
+    assert_int_equal(t->cols[wb_table_col(t, "latency_p99")].role, WB_ROLE_CONTEXT);
+    assert_int_equal(t->cols[wb_table_col(t, "time_budget")].better, WB_BETTER_LOWER);
+    wb_h5_results_file_free(&f);
+
+    /* A role it does not know, or a figure without a direction: refused, exit 2. */
+    edit_attr(path, "suite/lat/latency_p99", "role", "sideways");
+    edit_attr(path, "suite/lat/latency_p99", "better", "lower");
+    assert_int_equal(wb_h5_read_results(&f, path, &err), WB_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "latency_p99"));
+    wb_h5_results_file_free(&f);
+    wb_error_clear(&err);
+    edit_attr(path, "suite/lat/latency_p99", "role", "figure");
+    edit_attr(path, "suite/lat/latency_p99", "better", NULL);
+    assert_int_equal(wb_h5_read_results(&f, path, &err), WB_ERR_USAGE);
+    wb_h5_results_file_free(&f);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* The old rules give the columns of files written before columns declared their meaning
  * the meaning the suites now declare, so old and new files compare: here a file of that
  * age from the fuzzing corpus. */
@@ -348,12 +430,21 @@ static void test_legacy_meaning(void **state)
     wb_h5_results_file_free(&f);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    struct wb_error err;
+    wb_error_clear(&err);
+    if (wb_world_init(&world, &argc, &argv, &err) != WB_OK) {
+        fprintf(stderr, "MPI: %s\n", err.msg);
+        return 1;
+    }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_declared_meaning), cmocka_unit_test(test_legacy_meaning),
-        cmocka_unit_test(test_csv),              cmocka_unit_test(test_prometheus),
-        cmocka_unit_test(test_config_diff),      cmocka_unit_test(test_compare_rows),
+        cmocka_unit_test(test_declared_meaning), cmocka_unit_test(test_h5_round_trip),
+        cmocka_unit_test(test_legacy_meaning),   cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_prometheus),       cmocka_unit_test(test_config_diff),
+        cmocka_unit_test(test_compare_rows),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    wb_world_finalize(&world);
+    return failed ? 1 : 0;
 }

@@ -52,6 +52,28 @@ assert len(d["records"]) == len(rows)
 assert any(t["path"] == "pinn/solution" and not t["exported"] for t in d["tables"])
 PY
 
+# Every column records the meaning its suite declared; export
+# reads it back (the solution grid's axes are keys: no rule by name would say so).
+$py - "$f" "$scratch/x.json" <<'PY' || fail "declared meaning: content"
+import json, sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+text = lambda v: v.decode() if isinstance(v, bytes) else str(v)
+for path in text(f.attrs["tables"]).split(","):
+    g = f[path]
+    for c in text(g.attrs["columns"]).split(","):
+        role, better = text(g[c].attrs["role"]), text(g[c].attrs["better"])
+        assert role in ("key", "figure", "spread", "context", "verdict"), (path, c, role)
+        assert (better != "none") == (role in ("figure", "verdict")), (path, c, role, better)
+d = json.load(open(sys.argv[2]))
+cols = {(t["path"], c["name"]): (c["role"], c["better"]) for t in d["tables"] for c in t["columns"]}
+assert cols["pinn/solution", "x"] == ("key", ""), cols["pinn/solution", "x"]
+assert cols["collectives/allreduce", "oop_busbw"] == ("figure", "higher")
+assert cols["collectives/allreduce", "ip_wrong"] == ("verdict", "lower")
+assert cols["collectives/allreduce", "count"] == ("context", "")
+assert cols["pinn/history", "rel_l2"] == ("figure", "lower")
+PY
+
 # A file written before columns declared their meaning (the fuzzing corpus keeps one, of
 # 2 ranks, -b 8 -e 64 -n 2 -R 2): report, export and compare read it by the old rules,
 # and it compares row by row with a file written now with the same configuration.
