@@ -38,6 +38,7 @@ struct wb_column {
     enum wb_col_type type;
     enum wb_col_role role;
     enum wb_col_better better;
+    char threshold[WB_NAME_LEN]; /* the [report] acceptance threshold it takes part in, or "" */
     int width, precision;    /* print format; width 0: not printed */
     union { int64_t *i64; double *f64; char (*str)[WB_STR_LEN]; } data; /* [nrows] */
 };
@@ -80,6 +81,11 @@ int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type
                      enum wb_col_role role, enum wb_col_better better, const char *head,
                      const char *unit, const char *group, int width, int precision);
 
+/* Marks column col as taking part in the acceptance threshold named key (a [report]
+ * setting, e.g. "min_busbw"; NULL or "" unmarks): a figure is what the threshold bounds,
+ * a key where it applies (main.c's check_thresholds says how each threshold reads its
+ * marks). Ignored when col < 0, so it may follow a failed wb_table_add_col. */
+void wb_table_set_threshold(struct wb_table *t, int col, const char *key);
 
 /* Adds a raw series of nreps values per row; returns its index, or -1 when rows already
  * exist, nreps is 0 or out of memory. */

@@ -59,6 +59,12 @@ int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type
     return (int)t->ncols++;
 }
 
+void wb_table_set_threshold(struct wb_table *t, int col, const char *key)
+{
+    if (col >= 0)
+        snprintf(t->cols[col].threshold, sizeof t->cols[col].threshold, "%s", key ? key : "");
+}
+
 int wb_table_add_raw(struct wb_table *t, const char *name, const char *unit, size_t nreps)
 {
     if (t->nrows > 0 || nreps == 0 ||

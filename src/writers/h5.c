@@ -199,6 +199,8 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
         H5_TRY(err, attr_text(dset, "unit", c->unit));
         H5_TRY(err, attr_text(dset, "role", wb_table_role_name(c->role)));
         H5_TRY(err, attr_text(dset, "better", wb_table_better_name(c->better)));
+        if (c->threshold[0])
+            H5_TRY(err, attr_text(dset, "threshold", c->threshold));
         H5_TRY(err, attr_text(dset, "head", c->head));
         H5_TRY(err, attr_text(dset, "group", c->group));
         H5_TRY(err, attr_int(dset, "width", c->width));
@@ -558,10 +560,11 @@ static int read_columns(struct wb_table *t, hid_t group, char *columns, char *ra
         enum wb_col_type type = cls == H5T_STRING ? WB_COL_STR
                                 : cls == H5T_INTEGER ? WB_COL_I64 : WB_COL_F64;
         char unit[WB_STR_LEN] = "", head[WB_STR_LEN] = "", grp[WB_STR_LEN] = "";
-        char role_name[WB_STR_LEN] = "", better_name[WB_STR_LEN] = "";
+        char role_name[WB_STR_LEN] = "", better_name[WB_STR_LEN] = "", threshold[WB_NAME_LEN] = "";
         read_text_attr(dset, "unit", unit, sizeof unit);
         read_text_attr(dset, "head", head, sizeof head);
         read_text_attr(dset, "group", grp, sizeof grp);
+        read_text_attr(dset, "threshold", threshold, sizeof threshold);
         int width = (int)read_int_attr(dset, "width", 0);
         enum wb_col_role role = WB_ROLE_CONTEXT;
         enum wb_col_better better = WB_BETTER_NONE;
@@ -579,6 +582,7 @@ static int read_columns(struct wb_table *t, hid_t group, char *columns, char *ra
         int col = role_ok ? wb_table_add_col(t, name, type, role, better, head, unit, grp, width,
                                              (int)read_int_attr(dset, "precision", 0))
                           : -1;
+        wb_table_set_threshold(t, col, threshold);
         int ok = col >= 0 && n >= 0 && n < (1LL << 32);
         if (ok && col == 0)
             nrows = (size_t)n;

@@ -214,6 +214,7 @@ static void make_latency(struct wb_table *t, double p99, double budget)
     int cb = wb_table_add_col(t, "time_budget", WB_COL_F64, WB_ROLE_CONTEXT, WB_BETTER_NONE,
                               "budget", "us", "", 8, 2);
     assert_true(size >= 0 && c99 >= 0 && cb >= 0);
+    wb_table_set_threshold(t, c99, "max_p99");
     assert_int_equal(wb_table_add_row(t), 0);
     wb_table_set_i64(t, 0, size, 64);
     wb_table_set_f64(t, 0, c99, p99);
@@ -316,7 +317,7 @@ static void edit_attr(const char *file, const char *path, const char *attr, cons
     H5Fclose(f);
 }
 
-/* The results file keeps each column's declared meaning; a file
+/* The results file keeps each column's declared meaning and threshold mark; a file
  * without them is read by the old rules; a damaged meaning is refused. */
 static void test_h5_round_trip(void **state)
 {
@@ -343,7 +344,9 @@ static void test_h5_round_trip(void **state)
     const struct wb_column *p99 = &t->cols[wb_table_col(t, "latency_p99")];
     const struct wb_column *budget = &t->cols[wb_table_col(t, "time_budget")];
     assert_true(p99->role == WB_ROLE_FIGURE && p99->better == WB_BETTER_LOWER);
+    assert_string_equal(p99->threshold, "max_p99");
     assert_true(budget->role == WB_ROLE_CONTEXT && budget->better == WB_BETTER_NONE);
+    assert_string_equal(budget->threshold, "");
     assert_int_equal(t->cols[wb_table_col(t, "size")].role, WB_ROLE_KEY);
     wb_h5_results_file_free(&f);
 

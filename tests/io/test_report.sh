@@ -52,7 +52,7 @@ assert len(d["records"]) == len(rows)
 assert any(t["path"] == "pinn/solution" and not t["exported"] for t in d["tables"])
 PY
 
-# Every column records the meaning its suite declared; export
+# Every column records the meaning its suite declared, threshold marks included; export
 # reads it back (the solution grid's axes are keys: no rule by name would say so).
 $py - "$f" "$scratch/x.json" <<'PY' || fail "declared meaning: content"
 import json, sys
@@ -65,6 +65,11 @@ for path in text(f.attrs["tables"]).split(","):
         role, better = text(g[c].attrs["role"]), text(g[c].attrs["better"])
         assert role in ("key", "figure", "spread", "context", "verdict"), (path, c, role)
         assert (better != "none") == (role in ("figure", "verdict")), (path, c, role, better)
+marks = {(p, c) for p in text(f.attrs["tables"]).split(",")
+         for c in text(f[p].attrs["columns"]).split(",") if "threshold" in f[p][c].attrs}
+want = {(p, c) for p in ("collectives/allreduce", "collectives/allgather")
+        for c in ("size", "oop_busbw", "ip_busbw")} | {("pinn/summary", "rel_l2")}
+assert marks == want, marks ^ want
 d = json.load(open(sys.argv[2]))
 cols = {(t["path"], c["name"]): (c["role"], c["better"]) for t in d["tables"] for c in t["columns"]}
 assert cols["pinn/solution", "x"] == ("key", ""), cols["pinn/solution", "x"]

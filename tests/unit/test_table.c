@@ -145,6 +145,11 @@ static void test_declared_meaning(void **state)
     assert_int_equal(wb_table_add_col(&t, "r", WB_COL_F64, (enum wb_col_role)17, WB_BETTER_NONE,
                                       NULL, "", "", 1, 0), -1);
     assert_int_equal(t.ncols, 3);
+    wb_table_set_threshold(&t, p99, "max_p99");
+    wb_table_set_threshold(&t, -1, "ignored");
+    assert_string_equal(t.cols[p99].threshold, "max_p99");
+    wb_table_set_threshold(&t, p99, NULL);
+    assert_string_equal(t.cols[p99].threshold, "");
     /* Names as the results file spells them, and back. */
     for (int r = WB_ROLE_KEY; r <= WB_ROLE_VERDICT; r++) {
         enum wb_col_role back = WB_ROLE_KEY;

@@ -305,6 +305,7 @@ static int define_table(struct wb_table *t, struct coll_table *ct, size_t nreps)
     int bad = 0;
     bad |= (ct->size = wb_table_add_col(t, "size", WB_COL_I64, WB_ROLE_KEY, WB_BETTER_NONE, "size",
                                         "B", "", 12, 0)) < 0;
+    wb_table_set_threshold(t, ct->size, "min_busbw"); /* judged at the largest size */
     bad |= (ct->count = wb_table_add_col(t, "count", WB_COL_I64, WB_ROLE_CONTEXT, WB_BETTER_NONE,
                                          "count", "elements", "", 12, 0)) < 0;
     bad |= (ct->type = wb_table_add_col(t, "type", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE, "type",
@@ -323,6 +324,7 @@ static int define_table(struct wb_table *t, struct coll_table *ct, size_t nreps)
         COL(time, "time", WB_COL_F64, FIGURE, LOWER, "time", "us", 10, 2);
         COL(algbw, "algbw", WB_COL_F64, FIGURE, HIGHER, "algbw", "GB/s", 8, 2);
         COL(busbw, "busbw", WB_COL_F64, FIGURE, HIGHER, "busbw", "GB/s", 8, 2);
+        wb_table_set_threshold(t, pc->busbw, "min_busbw");
         COL(wrong, "wrong", WB_COL_F64, VERDICT, LOWER, "#wrong", "", 7, 0);
         COL(t_min, "time_rank_min", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
         COL(t_avg, "time_rank_avg", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);

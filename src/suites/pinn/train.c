@@ -281,6 +281,7 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
         bad |= (cols[i] = wb_table_add_col(t, figs[i].name, WB_COL_F64, figs[i].role, figs[i].better,
                                            figs[i].head, figs[i].unit, "", figs[i].width,
                                            figs[i].prec)) < 0;
+    wb_table_set_threshold(t, wb_table_col(t, "rel_l2"), "max_rel_l2");
     if (bad || wb_table_add_row(t) < 0)
         return -1;
     wb_table_set_str(t, 0, ci_problem, wb_problem_name(pc->problem));
