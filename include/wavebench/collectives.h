@@ -9,6 +9,7 @@
 #ifndef WB_COLLECTIVES_H
 #define WB_COLLECTIVES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,9 @@ struct wb_coll_engine {
     const char *library; /* attribute library */
     const char *buffers; /* attribute buffers; NULL: not recorded (host tables never had it) */
     const char *timing;  /* attribute timing; NULL: not recorded */
+    /* report.min_busbw does not judge its tables: shown beside the library that does
+     * (MPI on device buffers beside NCCL). */
+    bool not_judged;
     /* Optional, collective: whether every rank can run the engine; if not, why in
      * why[size] (the same on every rank, for the note that it was skipped). */
     int (*available)(const struct wb_world *w, char *why, size_t size);

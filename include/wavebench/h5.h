@@ -42,8 +42,18 @@ struct wb_results_file {
     struct wb_results results;
 };
 
-/* Reads path. Returns WB_OK, or WB_ERR_USAGE if it is missing or not a wavebench file. */
+/* Reads path. Returns WB_OK, or WB_ERR_USAGE if it is missing or not a wavebench file.
+ * Columns get the role and better direction the file records, or, in a file written
+ * before columns declared them, those of wb_h5_legacy_meaning. */
 int wb_h5_read_results(struct wb_results_file *out, const char *path, struct wb_error *err);
 void wb_h5_results_file_free(struct wb_results_file *f);
+
+/* The meaning of a column of a file written before columns declared theirs (no "role"
+ * attribute): the rules by name and unit that wavebench guessed with until then, set so
+ * that the columns of those files mean what their suites now declare, and a file of
+ * either age compares with the other. For old files only: a new column declares its
+ * meaning where it is created and is never named to fit these rules. */
+void wb_h5_legacy_meaning(const char *name, enum wb_col_type type, const char *unit, int width,
+                          enum wb_col_role *role, enum wb_col_better *better);
 
 #endif

@@ -12,7 +12,7 @@
 
 struct wb_metric {
     char name[WB_NAME_LEN];  /* e.g. wavebench_busbw_gbps */
-    char help[96];
+    char help[160];          /* "wavebench SUITE: HEAD (UNIT)" */
     size_t nlabels;
     char label[WB_METRIC_MAX_LABELS][2][WB_NAME_LEN]; /* name, value */
     double value;

@@ -333,6 +333,7 @@ static const struct wb_coll_engine mpi_device_engine = {
     .library = "MPI",
     .buffers = "device",
     .timing = "MPI_Wtime around the timed loop",
+    .not_judged = true,
     .available = mpi_available,
     .open = mpi_open,
     .close = close_ctx,

@@ -96,7 +96,7 @@ static bool rec_has_figures(const struct wb_record *r)
 {
     bool any_figure = false;
     for (size_t c = 0; c < r->t->ncols; c++) {
-        if (!wb_record_col_name(r, (int)c) || wb_table_col_role(&r->t->cols[c]) != WB_ROLE_FIGURE)
+        if (!wb_record_col_name(r, (int)c) || r->t->cols[c].role != WB_ROLE_FIGURE)
             continue;
         any_figure = true;
         if (!isnan(r->t->cols[c].data.f64[r->row]))

@@ -12,11 +12,38 @@ void wb_table_init(struct wb_table *t, const char *path, const char *title)
     snprintf(t->title, sizeof t->title, "%s", title);
 }
 
-int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type,
-                     const char *head, const char *unit, const char *group, int width,
-                     int precision)
+/* Makes room for one more element in *p (n in use, *cap allocated): capacity doubles.
+ * Returns 0, or -1 when out of memory (*p unchanged). */
+static int reserve(void **p, size_t *cap, size_t n, size_t size)
 {
-    if (t->ncols == WB_TABLE_MAX_COLS || t->nrows > 0)
+    if (n < *cap)
+        return 0;
+    size_t new_cap = *cap ? 2 * *cap : 8;
+    void *q = realloc(*p, new_cap * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = new_cap;
+    return 0;
+}
+
+/* Figures and verdicts say which way is better, and nothing else does; they and spreads
+ * are floating (NaN: not applicable), which is how every reader of them reads them. */
+static bool meaning_valid(enum wb_col_type type, enum wb_col_role role, enum wb_col_better better)
+{
+    bool judged = role == WB_ROLE_FIGURE || role == WB_ROLE_VERDICT;
+    bool directed = better == WB_BETTER_HIGHER || better == WB_BETTER_LOWER;
+    bool known = role == WB_ROLE_KEY || role == WB_ROLE_SPREAD || role == WB_ROLE_CONTEXT || judged;
+    return known && (judged ? directed : better == WB_BETTER_NONE) &&
+           (type == WB_COL_F64 || !(judged || role == WB_ROLE_SPREAD));
+}
+
+int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type,
+                     enum wb_col_role role, enum wb_col_better better, const char *head,
+                     const char *unit, const char *group, int width, int precision)
+{
+    if (!meaning_valid(type, role, better) || t->nrows > 0 ||
+        reserve((void **)&t->cols, &t->cols_cap, t->ncols, sizeof *t->cols))
         return -1;
     struct wb_column *c = &t->cols[t->ncols];
     memset(c, 0, sizeof *c);
@@ -25,20 +52,29 @@ int wb_table_add_col(struct wb_table *t, const char *name, enum wb_col_type type
     snprintf(c->unit, sizeof c->unit, "%s", unit ? unit : "");
     snprintf(c->group, sizeof c->group, "%s", group ? group : "");
     c->type = type;
+    c->role = role;
+    c->better = better;
     c->width = width;
     c->precision = precision;
     return (int)t->ncols++;
 }
 
+void wb_table_set_threshold(struct wb_table *t, int col, const char *key)
+{
+    if (col >= 0)
+        snprintf(t->cols[col].threshold, sizeof t->cols[col].threshold, "%s", key ? key : "");
+}
+
 int wb_table_add_raw(struct wb_table *t, const char *name, const char *unit, size_t nreps)
 {
-    if (t->nraw == WB_TABLE_MAX_RAW || t->nrows > 0 || nreps == 0)
+    if (t->nrows > 0 || nreps == 0 ||
+        reserve((void **)&t->raw, &t->raw_cap, t->nraw, sizeof *t->raw))
         return -1;
     struct wb_raw *r = &t->raw[t->nraw];
+    memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s", name);
     snprintf(r->unit, sizeof r->unit, "%s", unit);
     r->nreps = nreps;
-    r->data = NULL;
     return (int)t->nraw++;
 }
 
@@ -97,29 +133,32 @@ static struct wb_attr *new_attr(struct wb_table *t, const char *name)
     for (size_t i = 0; i < t->nattrs; i++)
         if (strcmp(t->attrs[i].name, name) == 0)
             return &t->attrs[i];
-    if (t->nattrs == WB_TABLE_MAX_ATTRS)
+    if (reserve((void **)&t->attrs, &t->attrs_cap, t->nattrs, sizeof *t->attrs))
         return NULL;
     struct wb_attr *a = &t->attrs[t->nattrs++];
+    memset(a, 0, sizeof *a);
     snprintf(a->name, sizeof a->name, "%s", name);
     return a;
 }
 
-void wb_table_attr_num(struct wb_table *t, const char *name, double v)
+int wb_table_attr_num(struct wb_table *t, const char *name, double v)
 {
     struct wb_attr *a = new_attr(t, name);
-    if (a) {
-        a->is_text = false;
-        a->number = v;
-    }
+    if (!a)
+        return -1;
+    a->is_text = false;
+    a->number = v;
+    return 0;
 }
 
-void wb_table_attr_text(struct wb_table *t, const char *name, const char *v)
+int wb_table_attr_text(struct wb_table *t, const char *name, const char *v)
 {
     struct wb_attr *a = new_attr(t, name);
-    if (a) {
-        a->is_text = true;
-        snprintf(a->text, sizeof a->text, "%s", v);
-    }
+    if (!a)
+        return -1;
+    a->is_text = true;
+    snprintf(a->text, sizeof a->text, "%s", v);
+    return 0;
 }
 
 int wb_table_col(const struct wb_table *t, const char *name)
@@ -136,12 +175,15 @@ void wb_table_free(struct wb_table *t)
         free(t->cols[i].data.f64);
     for (size_t i = 0; i < t->nraw; i++)
         free(t->raw[i].data);
+    free(t->cols);
+    free(t->raw);
+    free(t->attrs);
     memset(t, 0, sizeof *t);
 }
 
 struct wb_table *wb_results_new_table(struct wb_results *r, const char *path, const char *title)
 {
-    if (r->ntables == sizeof r->tables / sizeof r->tables[0])
+    if (reserve((void **)&r->tables, &r->cap, r->ntables, sizeof *r->tables))
         return NULL;
     struct wb_table *t = malloc(sizeof *t);
     if (!t)
@@ -157,82 +199,52 @@ void wb_results_free(struct wb_results *r)
         wb_table_free(r->tables[i]);
         free(r->tables[i]);
     }
-    r->ntables = 0;
+    free(r->tables);
+    memset(r, 0, sizeof *r);
 }
 
-/* ---- column roles and attributes ---------------------------------------------------- */
+/* ---- meaning and attributes ------------------------------------------------------- */
 
-static bool ends_with(const char *s, const char *suffix)
+static const char *const role_names[] = {
+    [WB_ROLE_KEY] = "key", [WB_ROLE_FIGURE] = "figure", [WB_ROLE_SPREAD] = "spread",
+    [WB_ROLE_CONTEXT] = "context", [WB_ROLE_VERDICT] = "verdict",
+};
+
+const char *wb_table_role_name(enum wb_col_role role)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
+    return (unsigned)role < sizeof role_names / sizeof role_names[0] ? role_names[role] : "?";
 }
 
-static bool in_list(const char *s, const char *const *list)
+const char *wb_table_better_name(enum wb_col_better better)
 {
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0)
-            return true;
-    return false;
+    return better == WB_BETTER_HIGHER ? "higher" : better == WB_BETTER_LOWER ? "lower" : "none";
 }
 
-/* The name without a placement prefix (oop_, ip_). */
-static const char *base_name(const char *name)
+int wb_table_role_parse(const char *name, enum wb_col_role *role)
 {
-    if (strncmp(name, "oop_", 4) == 0)
-        return name + 4;
-    if (strncmp(name, "ip_", 3) == 0)
-        return name + 3;
-    return name;
+    for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+        if (strcmp(name, role_names[i]) == 0) {
+            *role = (enum wb_col_role)i;
+            return 0;
+        }
+    return -1;
 }
 
-static bool is_spread_name(const char *name)
+int wb_table_better_parse(const char *name, enum wb_col_better *better)
 {
-    static const char *const suffixes[] = {"_min", "_max", "_lo", "_hi", "_avg", "_std",
-                                           "_iters", "_raw", NULL};
-    if (strstr(name, "_rank_") || strstr(name, "_ci_") || strstr(name, "_rep_"))
-        return true;
-    for (const char *const *s = suffixes; *s; s++)
-        if (ends_with(name, *s))
-            return true;
-    return strcmp(base_name(name), "iters") == 0;
+    static const enum wb_col_better all[] = {WB_BETTER_LOWER, WB_BETTER_NONE, WB_BETTER_HIGHER};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(name, wb_table_better_name(all[i])) == 0) {
+            *better = all[i];
+            return 0;
+        }
+    return -1;
 }
 
-static bool is_time_unit(const char *unit)
+bool wb_table_time_unit(const char *unit)
 {
-    static const char *const units[] = {"s", "ms", "us", "ns", NULL};
-    return in_list(unit, units);
-}
-
-int wb_table_col_direction(const struct wb_column *c)
-{
-    static const char *const lower[] = {"time", "loss", "pde", "ic", "ict", "bc", "rel_l2",
-                                        "wrong", "time_per_iter", "compute", "allreduce", "other",
-                                        "peak_rss", "error", NULL};
-    static const char *const higher[] = {"algbw", "busbw", "points_per_s", "gflops", "speedup",
-                                         "efficiency", "bandwidth", "gbps", NULL};
-    static const char *const context[] = {"elapsed", "flops_per_iter", "lr", NULL};
-    if (c->type != WB_COL_F64 || is_spread_name(c->name))
-        return 0;
-    const char *b = base_name(c->name);
-    if (in_list(b, context))
-        return 0;
-    if (in_list(b, higher) || strstr(b, "speedup") || strstr(b, "efficiency") ||
-        strstr(b, "busbw") || strstr(b, "algbw") || strstr(b, "gbps") || strstr(c->unit, "/s"))
-        return +1;
-    if (in_list(b, lower) || is_time_unit(c->unit) || strncmp(b, "time", 4) == 0 ||
-        ends_with(b, "_time") || strstr(b, "error") || strstr(b, "rel_l2") || ends_with(b, "_loss"))
-        return -1;
-    return 0;
-}
-
-enum wb_col_role wb_table_col_role(const struct wb_column *c)
-{
-    if (is_spread_name(c->name))
-        return WB_ROLE_SPREAD;
-    if (c->type != WB_COL_F64)
-        return WB_ROLE_KEY;
-    return wb_table_col_direction(c) ? WB_ROLE_FIGURE : WB_ROLE_CONTEXT;
+    return strcmp(unit, "s") == 0 || strcmp(unit, "ms") == 0 || strcmp(unit, "us") == 0 ||
+           strcmp(unit, "ns") == 0;
 }
 
 bool wb_table_printed(const struct wb_table *t)

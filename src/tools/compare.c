@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wavebench/records.h"
 #include "wavebench/stats.h"
 
 /* ---- configuration differences ------------------------------------------------------ */
@@ -132,12 +133,6 @@ static double col_f64(const struct wb_table *t, const char *name, size_t row)
     return c >= 0 && t->cols[c].type == WB_COL_F64 ? t->cols[c].data.f64[row] : NAN;
 }
 
-static bool is_time_unit(const char *unit)
-{
-    return strcmp(unit, "s") == 0 || strcmp(unit, "ms") == 0 || strcmp(unit, "us") == 0 ||
-           strcmp(unit, "ns") == 0;
-}
-
 /* Relative interval [*lo, *hi] of the row's time (1 = the reported time) from raw
  * series in a time unit: per repetition, the slowest rank's sum over the series; the
  * 95% CI of their median (min and max below 6 repetitions), divided by the median. */
@@ -154,7 +149,7 @@ static bool raw_spread(struct side *s, const struct wb_table *t, size_t row, dou
     size_t nranks = 0, nrows = 0, nreps = 0;
     bool ok = true;
     for (size_t k = 0; k < t->nraw && ok; k++) {
-        if (!is_time_unit(t->raw[k].unit))
+        if (!wb_table_time_unit(t->raw[k].unit))
             continue;
         char name[256];
         snprintf(name, sizeof name, "/%s/%s", t->path, t->raw[k].name);
@@ -227,8 +222,8 @@ static bool spread(struct side *s, const struct wb_table *t, size_t row, const s
             return true;
         }
     }
-    int dir = wb_table_col_direction(c);
-    bool timelike = dir < 0 && is_time_unit(c->unit), rate = dir > 0;
+    bool timelike = c->better == WB_BETTER_LOWER && wb_table_time_unit(c->unit);
+    bool rate = c->better == WB_BETTER_HIGHER;
     if (!timelike && !rate)
         return false;
     /* The time this figure derives from: "<prefix>_time" for "<prefix>_<x>", or "time". */
@@ -285,13 +280,11 @@ static void row_key(const struct wb_table *t, size_t r, char *out, size_t size)
     out[0] = '\0';
     for (size_t i = 0; i < t->ncols && used + 1 < size; i++) {
         const struct wb_column *c = &t->cols[i];
-        if (wb_table_col_role(c) != WB_ROLE_KEY)
+        if (c->role != WB_ROLE_KEY)
             continue;
-        int n = c->type == WB_COL_I64
-                    ? snprintf(out + used, size - used, "%s%s=%lld", used ? " " : "", c->name,
-                               (long long)c->data.i64[r])
-                    : snprintf(out + used, size - used, "%s%s=%s", used ? " " : "", c->name,
-                               c->data.str[r]);
+        char v[WB_STR_LEN + 32];
+        wb_record_cell_text(c, r, v, sizeof v);
+        int n = snprintf(out + used, size - used, "%s%s=%s", used ? " " : "", c->name, v);
         if (n > 0)
             used += (size_t)n;
     }
@@ -381,16 +374,17 @@ int wb_compare(const struct wb_results_file *base, const char *base_path,
         }
         bool history = strlen(tn->path) >= 8 && strcmp(tn->path + strlen(tn->path) - 8, "/history") == 0;
         fprintf(out, "#\n# %s: %s\n#", tn->path, tn->title);
-        /* Heads: keys as printed, then one ratio column per printed figure. */
+        /* Heads: keys as printed, then one ratio column per printed figure or verdict (the
+         * columns with a better direction). */
         for (size_t i = 0; i < tn->ncols; i++) {
             const struct wb_column *c = &tn->cols[i];
-            if (!c->width || wb_table_col_role(c) != WB_ROLE_KEY)
+            if (!c->width || c->role != WB_ROLE_KEY)
                 continue;
             fprintf(out, " %*s", c->width, c->head);
         }
         for (size_t i = 0; i < tn->ncols; i++) {
             const struct wb_column *c = &tn->cols[i];
-            if (c->width && wb_table_col_role(c) == WB_ROLE_FIGURE)
+            if (c->width && c->better != WB_BETTER_NONE)
                 fprintf(out, " %10.10s", c->name);
         }
         fputc('\n', out);
@@ -406,16 +400,15 @@ int wb_compare(const struct wb_results_file *base, const char *base_path,
             fputc(' ', out);
             for (size_t i = 0; i < tn->ncols; i++) {
                 const struct wb_column *c = &tn->cols[i];
-                if (!c->width || wb_table_col_role(c) != WB_ROLE_KEY)
+                if (!c->width || c->role != WB_ROLE_KEY)
                     continue;
-                if (c->type == WB_COL_I64)
-                    fprintf(out, " %*lld", c->width, (long long)c->data.i64[r]);
-                else
-                    fprintf(out, " %*s", c->width, c->data.str[r]);
+                char v[WB_STR_LEN + 32];
+                wb_record_cell_text(c, r, v, sizeof v);
+                fprintf(out, " %*s", c->width, v);
             }
             for (size_t i = 0; i < tn->ncols; i++) {
                 const struct wb_column *c = &tn->cols[i];
-                if (!c->width || wb_table_col_role(c) != WB_ROLE_FIGURE)
+                if (!c->width || c->better == WB_BETTER_NONE)
                     continue;
                 int cb = wb_table_col(tb, c->name);
                 double vn = c->data.f64[r];
@@ -424,7 +417,7 @@ int wb_compare(const struct wb_results_file *base, const char *base_path,
                     fprintf(out, " %10s", "n/a");
                     continue;
                 }
-                int dir = wb_table_col_direction(c);
+                int dir = c->better;
                 double ratio = vb != 0 ? vn / vb : vn == 0 ? 1 : INFINITY;
                 /* How much worse NEW is, in percent of BASE (negative: better). */
                 double worse = vb != 0 ? (dir > 0 ? (vb - vn) / fabs(vb) : (vn - vb) / fabs(vb)) * 100

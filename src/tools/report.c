@@ -32,22 +32,6 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* The name without a placement prefix (oop_, ip_). */
-static const char *base_name(const char *name)
-{
-    if (strncmp(name, "oop_", 4) == 0)
-        return name + 4;
-    if (strncmp(name, "ip_", 3) == 0)
-        return name + 3;
-    return name;
-}
-
-static bool is_time_unit(const char *unit)
-{
-    return strcmp(unit, "s") == 0 || strcmp(unit, "ms") == 0 || strcmp(unit, "us") == 0 ||
-           strcmp(unit, "ns") == 0;
-}
-
 static const char *attr_text(const struct wb_table *t, const char *name)
 {
     const struct wb_attr *a = wb_table_attr(t, name);
@@ -62,8 +46,9 @@ static double attr_num(const struct wb_table *t, const char *name)
 
 /* ---- key figures ------------------------------------------------------------------- */
 
-/* One line per printed table: its verdict and its best value of each printed figure
- * with a better direction (the largest bandwidth, the smallest error), and where. */
+/* One line per printed table: its verdict and the best value of each printed figure (the
+ * largest bandwidth, the smallest error), and where. Verdict columns are summed up by the
+ * table's verdict. */
 static void key_figures(const struct wb_results_file *f, FILE *out, bool markdown)
 {
     for (size_t i = 0; i < f->results.ntables; i++) {
@@ -77,12 +62,11 @@ static void key_figures(const struct wb_results_file *f, FILE *out, bool markdow
         int size = wb_table_col(t, "size");
         for (size_t c = 0; c < t->ncols && used < sizeof line - 384; c++) {
             const struct wb_column *col = &t->cols[c];
-            int dir = wb_table_col_direction(col);
-            if (!col->width || dir == 0)
+            int dir = col->better;
+            if (!col->width || col->role != WB_ROLE_FIGURE)
                 continue;
-            if (strcmp(base_name(col->name), "wrong") == 0 || strcmp(base_name(col->name), "algbw") == 0 ||
-                (is_time_unit(col->unit) && t->nrows > 1))
-                continue; /* times across sizes have no single best; wrong is the verdict */
+            if (wb_table_time_unit(col->unit) && t->nrows > 1)
+                continue; /* times across sizes have no single best */
             long best = -1;
             for (size_t r = 0; r < t->nrows; r++) {
                 double v = col->data.f64[r];

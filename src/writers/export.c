@@ -189,14 +189,15 @@ int wb_export_json(const struct wb_results_file *f, FILE *out, struct wb_error *
         json_object_set_new(o, "rows", json_integer((json_int_t)t->nrows));
         json_object_set_new(o, "exported", json_boolean(wb_table_printed(t)));
         json_object_set_new(o, "attributes", json_attrs(t, NULL));
-        static const char *const roles[] = {"key", "figure", "spread", "context"};
         for (size_t c = 0; c < t->ncols; c++) {
             const struct wb_column *col = &t->cols[c];
-            int dir = wb_table_col_direction(col);
+            /* "better" is empty, not "none", for columns without a direction: the export
+             * format said so before the results file recorded directions. */
             json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", col->name, "head",
                                   col->head, "unit", col->unit, "role",
-                                  roles[wb_table_col_role(col)], "better",
-                                  dir > 0 ? "higher" : dir < 0 ? "lower" : "");
+                                  wb_table_role_name(col->role), "better",
+                                  col->better != WB_BETTER_NONE ? wb_table_better_name(col->better)
+                                                                : "");
             json_array_append_new(cols, d);
         }
         json_object_set_new(o, "columns", cols);

@@ -150,8 +150,20 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
 {
     const struct wb_world *w = o->w;
     hid_t lcpl = -1, group = -1, str = -1, dset = -1;
-    char list[(WB_TABLE_MAX_COLS > WB_TABLE_MAX_ATTRS ? WB_TABLE_MAX_COLS : WB_TABLE_MAX_ATTRS) *
-              (WB_NAME_LEN + 1)] = "";
+    /* One buffer long enough for each of the name lists below. */
+    size_t len = 1;
+    for (size_t i = 0; i < t->ncols; i++)
+        len += strlen(t->cols[i].name) + 1;
+    for (size_t i = 0; i < t->nraw; i++)
+        len += strlen(t->raw[i].name) + 1;
+    for (size_t i = 0; i < t->nattrs; i++)
+        len += strlen(t->attrs[i].name) + 1;
+    char *list = calloc(1, len);
+    int ok = list != NULL, all_ok = 0; /* the steps below are collective: fail together */
+    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm) != MPI_SUCCESS || !all_ok) {
+        free(list);
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (index of table %s)", t->path);
+    }
     H5_TRY(err, lcpl = H5Pcreate(H5P_LINK_CREATE));
     H5_TRY(err, H5Pset_create_intermediate_group(lcpl, 1));
     H5_TRY(err, group = H5Gcreate2(file, t->path, lcpl, H5P_DEFAULT, H5P_DEFAULT));
@@ -185,6 +197,10 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
                      : c->type == WB_COL_F64 ? H5T_NATIVE_DOUBLE : str;
         H5_TRY(err, write_shared_1d(o, group, c->name, type, type, t->nrows, c->data.f64, &dset));
         H5_TRY(err, attr_text(dset, "unit", c->unit));
+        H5_TRY(err, attr_text(dset, "role", wb_table_role_name(c->role)));
+        H5_TRY(err, attr_text(dset, "better", wb_table_better_name(c->better)));
+        if (c->threshold[0])
+            H5_TRY(err, attr_text(dset, "threshold", c->threshold));
         H5_TRY(err, attr_text(dset, "head", c->head));
         H5_TRY(err, attr_text(dset, "group", c->group));
         H5_TRY(err, attr_int(dset, "width", c->width));
@@ -205,6 +221,7 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
         dset = -1;
     }
 done:
+    free(list);
     if (dset >= 0)
         H5Dclose(dset);
     if (str >= 0)
@@ -524,18 +541,10 @@ static long long read_int_attr(hid_t loc, const char *name, long long fallback)
     return v;
 }
 
-static int read_table(struct wb_results *res, hid_t group, const char *path, struct wb_error *err)
+/* Reads the columns and raw series that the comma-separated lists name into t. */
+static int read_columns(struct wb_table *t, hid_t group, char *columns, char *raw,
+                        struct wb_error *err)
 {
-    char title[160] = "", columns[WB_TABLE_MAX_COLS * (WB_NAME_LEN + 1)] = "", raw[512] = "";
-    read_text_attr(group, "title", title, sizeof title);
-    read_text_attr(group, "columns", columns, sizeof columns);
-    read_text_attr(group, "raw", raw, sizeof raw);
-    struct wb_table *t = wb_results_new_table(res, path, title);
-    if (!t)
-        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", path);
-    if (read_listed_attrs(t, group, NULL) != 0)
-        return WB_FAIL(err, WB_ERR_USAGE, "%s: unreadable attributes", path);
-
     size_t nrows = 0;
     hid_t str = string_type(WB_STR_LEN);
     char *save = NULL;
@@ -543,7 +552,7 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
         hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
         if (dset < 0) {
             H5Tclose(str);
-            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' missing", path, name);
+            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' missing", t->path, name);
         }
         hid_t ftype = H5Dget_type(dset), space = H5Dget_space(dset);
         hssize_t n = H5Sget_simple_extent_npoints(space);
@@ -551,12 +560,29 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
         enum wb_col_type type = cls == H5T_STRING ? WB_COL_STR
                                 : cls == H5T_INTEGER ? WB_COL_I64 : WB_COL_F64;
         char unit[WB_STR_LEN] = "", head[WB_STR_LEN] = "", grp[WB_STR_LEN] = "";
+        char role_name[WB_STR_LEN] = "", better_name[WB_STR_LEN] = "", threshold[WB_NAME_LEN] = "";
         read_text_attr(dset, "unit", unit, sizeof unit);
         read_text_attr(dset, "head", head, sizeof head);
         read_text_attr(dset, "group", grp, sizeof grp);
-        int col = wb_table_add_col(t, name, type, head, unit, grp,
-                                   (int)read_int_attr(dset, "width", 0),
-                                   (int)read_int_attr(dset, "precision", 0));
+        read_text_attr(dset, "threshold", threshold, sizeof threshold);
+        int width = (int)read_int_attr(dset, "width", 0);
+        enum wb_col_role role = WB_ROLE_CONTEXT;
+        enum wb_col_better better = WB_BETTER_NONE;
+        /* A column declares its meaning in "role" and "better"; a file written before
+         * columns did has no "role" and is read with the rules wavebench guessed by then.
+         * A role or direction of another name, a role without a direction, or a meaning
+         * that does not fit the column (wb_table_add_col) refuses the file. */
+        bool role_ok = true;
+        if (read_text_attr(dset, "role", role_name, sizeof role_name) == 0)
+            role_ok = wb_table_role_parse(role_name, &role) == 0 &&
+                      read_text_attr(dset, "better", better_name, sizeof better_name) == 0 &&
+                      wb_table_better_parse(better_name, &better) == 0;
+        else
+            wb_h5_legacy_meaning(name, type, unit, width, &role, &better);
+        int col = role_ok ? wb_table_add_col(t, name, type, role, better, head, unit, grp, width,
+                                             (int)read_int_attr(dset, "precision", 0))
+                          : -1;
+        wb_table_set_threshold(t, col, threshold);
         int ok = col >= 0 && n >= 0 && n < (1LL << 32);
         if (ok && col == 0)
             nrows = (size_t)n;
@@ -574,29 +600,110 @@ static int read_table(struct wb_results *res, hid_t group, const char *path, str
         H5Dclose(dset);
         if (!ok) {
             H5Tclose(str);
-            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' unreadable", path, name);
+            return WB_FAIL(err, WB_ERR_USAGE, "%s: column '%s' unreadable", t->path, name);
         }
     }
     H5Tclose(str);
-    t->nrows = t->cap = nrows;
     for (char *name = strtok_r(raw, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         hid_t dset = H5Dopen2(group, name, H5P_DEFAULT);
         if (dset < 0)
             continue;
         hid_t space = H5Dget_space(dset);
         hsize_t dims[3] = {0, 0, 0};
-        if (t->nraw < WB_TABLE_MAX_RAW && H5Sget_simple_extent_ndims(space) == 3 &&
-            H5Sget_simple_extent_dims(space, dims, NULL) == 3) {
-            struct wb_raw *r = &t->raw[t->nraw++];
-            snprintf(r->name, sizeof r->name, "%s", name);
-            read_text_attr(dset, "unit", r->unit, sizeof r->unit);
-            r->nreps = (size_t)dims[2];
-            r->data = NULL; /* not loaded: readers use the summary columns */
+        char unit[WB_STR_LEN] = "";
+        read_text_attr(dset, "unit", unit, sizeof unit);
+        /* Not loaded (data stays NULL): readers use the summary columns. */
+        if (H5Sget_simple_extent_ndims(space) == 3 &&
+            H5Sget_simple_extent_dims(space, dims, NULL) == 3 && dims[2] > 0 &&
+            wb_table_add_raw(t, name, unit, (size_t)dims[2]) < 0) {
+            H5Sclose(space);
+            H5Dclose(dset);
+            return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", t->path);
         }
         H5Sclose(space);
         H5Dclose(dset);
     }
+    t->nrows = t->cap = nrows; /* after the raw series: a table with rows takes no more */
     return WB_OK;
+}
+
+/* ---- files written before columns declared their meaning -------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+void wb_h5_legacy_meaning(const char *name, enum wb_col_type type, const char *unit, int width,
+                          enum wb_col_role *role, enum wb_col_better *better)
+{
+    static const char *const spread_suffixes[] = {"_min", "_max", "_lo", "_hi", "_avg", "_std",
+                                                  "_raw", NULL};
+    static const char *const lower[] = {"time", "loss", "pde", "ic", "ict", "bc", "rel_l2",
+                                        "time_per_iter", "compute", "allreduce", "other",
+                                        "peak_rss", "error", NULL};
+    static const char *const higher[] = {"algbw", "busbw", "points_per_s", "gflops", "speedup",
+                                         "efficiency", "bandwidth", "gbps", NULL};
+    static const char *const context[] = {"elapsed", "flops_per_iter", "lr", "iters", "count",
+                                          NULL};
+    /* The name without its placement prefix (oop_, ip_). */
+    const char *b = strncmp(name, "oop_", 4) == 0 ? name + 4
+                    : strncmp(name, "ip_", 3) == 0 ? name + 3 : name;
+    *better = WB_BETTER_NONE;
+    if (in_list(b, context)) {
+        *role = WB_ROLE_CONTEXT;
+        return;
+    }
+    if (type != WB_COL_F64) {
+        *role = width > 0 ? WB_ROLE_KEY : WB_ROLE_CONTEXT; /* unprinted: bytes, index, ... */
+        return;
+    }
+    if (strcmp(b, "wrong") == 0 || ends_with(b, "_wrong")) {
+        *role = WB_ROLE_VERDICT;
+        *better = WB_BETTER_LOWER;
+        return;
+    }
+    bool spread = strstr(name, "_rank_") || strstr(name, "_ci_") || strstr(name, "_rep_");
+    for (const char *const *s = spread_suffixes; *s && !spread; s++)
+        spread = ends_with(name, *s);
+    if (spread) {
+        *role = WB_ROLE_SPREAD;
+        return;
+    }
+    if (in_list(b, higher) || strstr(b, "speedup") || strstr(b, "efficiency") ||
+        strstr(b, "busbw") || strstr(b, "algbw") || strstr(b, "gbps") || strstr(unit, "/s"))
+        *better = WB_BETTER_HIGHER;
+    else if (in_list(b, lower) || wb_table_time_unit(unit) || strncmp(b, "time", 4) == 0 ||
+             ends_with(b, "_time") || strstr(b, "error") || strstr(b, "rel_l2") ||
+             ends_with(b, "_loss"))
+        *better = WB_BETTER_LOWER;
+    *role = *better != WB_BETTER_NONE ? WB_ROLE_FIGURE : WB_ROLE_CONTEXT;
+}
+
+static int read_table(struct wb_results *res, hid_t group, const char *path, struct wb_error *err)
+{
+    char title[160] = "";
+    read_text_attr(group, "title", title, sizeof title);
+    struct wb_table *t = wb_results_new_table(res, path, title);
+    if (!t)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory reading '%s'", path);
+    if (read_listed_attrs(t, group, NULL) != 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "%s: unreadable attributes", path);
+    char *columns = read_text_alloc(group, "columns"), *raw = read_text_alloc(group, "raw");
+    char none[1] = "";
+    int rc = read_columns(t, group, columns ? columns : none, raw ? raw : none, err);
+    free(columns);
+    free(raw);
+    return rc;
 }
 
 int wb_h5_read_results(struct wb_results_file *out, const char *path, struct wb_error *err)

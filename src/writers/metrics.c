@@ -87,11 +87,11 @@ static int metric_rec(const struct wb_record *r, void *ctx)
     add_label(&x, "ranks", r->ranks);
     add_label(&x, "localities", r->localities);
     add_label(&x, "backend", r->backend);
-    /* Further key columns tell series apart (redop); counts follow from size and type. */
+    /* Further key columns tell series apart (redop). */
     for (size_t c = 0; c < r->t->ncols; c++) {
         const char *name = wb_record_col_name(r, (int)c);
         const struct wb_column *col = &r->t->cols[c];
-        if (name && wb_table_col_role(col) == WB_ROLE_KEY && strcmp(name, "count") != 0) {
+        if (name && col->role == WB_ROLE_KEY) {
             char v[WB_STR_LEN + 32];
             wb_record_cell_text(col, r->row, v, sizeof v);
             add_label(&x, name, v);
@@ -100,8 +100,8 @@ static int metric_rec(const struct wb_record *r, void *ctx)
     for (size_t c = 0; c < r->t->ncols; c++) {
         const char *name = wb_record_col_name(r, (int)c);
         const struct wb_column *col = &r->t->cols[c];
-        if (!name || !col->width || wb_table_col_role(col) != WB_ROLE_FIGURE ||
-            isnan(col->data.f64[r->row]))
+        /* Figures and verdicts (wrong values): the columns with a better direction. */
+        if (!name || !col->width || col->better == WB_BETTER_NONE || isnan(col->data.f64[r->row]))
             continue;
         struct wb_metric y = x;
         char raw[160];

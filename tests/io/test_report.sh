@@ -52,6 +52,55 @@ assert len(d["records"]) == len(rows)
 assert any(t["path"] == "pinn/solution" and not t["exported"] for t in d["tables"])
 PY
 
+# Every column records the meaning its suite declared, threshold marks included; export
+# reads it back (the solution grid's axes are keys: no rule by name would say so).
+$py - "$f" "$scratch/x.json" <<'PY' || fail "declared meaning: content"
+import json, sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+text = lambda v: v.decode() if isinstance(v, bytes) else str(v)
+for path in text(f.attrs["tables"]).split(","):
+    g = f[path]
+    for c in text(g.attrs["columns"]).split(","):
+        role, better = text(g[c].attrs["role"]), text(g[c].attrs["better"])
+        assert role in ("key", "figure", "spread", "context", "verdict"), (path, c, role)
+        assert (better != "none") == (role in ("figure", "verdict")), (path, c, role, better)
+marks = {(p, c) for p in text(f.attrs["tables"]).split(",")
+         for c in text(f[p].attrs["columns"]).split(",") if "threshold" in f[p][c].attrs}
+want = {(p, c) for p in ("collectives/allreduce", "collectives/allgather")
+        for c in ("size", "oop_busbw", "ip_busbw")} | {("pinn/summary", "rel_l2")}
+assert marks == want, marks ^ want
+d = json.load(open(sys.argv[2]))
+cols = {(t["path"], c["name"]): (c["role"], c["better"]) for t in d["tables"] for c in t["columns"]}
+assert cols["pinn/solution", "x"] == ("key", ""), cols["pinn/solution", "x"]
+assert cols["collectives/allreduce", "oop_busbw"] == ("figure", "higher")
+assert cols["collectives/allreduce", "ip_wrong"] == ("verdict", "lower")
+assert cols["collectives/allreduce", "count"] == ("context", "")
+assert cols["pinn/history", "rel_l2"] == ("figure", "lower")
+PY
+
+# A file written before columns declared their meaning (the fuzzing corpus keeps one, of
+# 2 ranks, -b 8 -e 64 -n 2 -R 2): report, export and compare read it by the old rules,
+# and it compares row by row with a file written now with the same configuration.
+old="$WB_SRCDIR/tests/fuzz/corpus/results/allreduce-np2.bin"
+wb_mpi 2 --suite collectives --coll allreduce -b 8 -e 64 -n 2 -R 2 --quiet --output-dir "$scratch" \
+    --output now.h5 || fail "run like the old file: exit $?"
+"$WAVEBENCH" report "$old" > "$scratch/old.txt" || fail "report of an old file: exit $?"
+grep -q "collectives/allreduce .* busbw max" "$scratch/old.txt" || fail "report of an old file: no key figures"
+"$WAVEBENCH" export "$old" --json > "$scratch/old.json" || fail "export of an old file: exit $?"
+$py - "$scratch/old.json" <<'PY' || fail "export of an old file: roles"
+import json, sys
+d = json.load(open(sys.argv[1]))
+cols = {c["name"]: (c["role"], c["better"]) for c in d["tables"][0]["columns"]}
+assert cols["oop_busbw"] == ("figure", "higher") and cols["oop_time"] == ("figure", "lower"), cols
+assert cols["ip_wrong"] == ("verdict", "lower") and cols["count"] == ("context", ""), cols
+assert cols["oop_time_rep_min"] == ("spread", "") and cols["size"] == ("key", ""), cols
+PY
+"$WAVEBENCH" compare "$old" "$scratch/now.h5" --allow-mismatch > "$scratch/old-cmp.txt" 2>&1 ||
+    fail "compare old with new: exit $?"
+grep -q "# compare: 32 figures compared, .*; 0 unmatched" "$scratch/old-cmp.txt" ||
+    fail "compare old with new: rows do not match: $(tail -n 1 "$scratch/old-cmp.txt")"
+
 # compare: identical files pass; a planted 3x slowdown of allreduce is a regression.
 "$WAVEBENCH" compare "$f" "$f" --threshold 5 > "$scratch/same.txt" 2>&1 || fail "compare same: exit $?"
 grep -q "0 regressed" "$scratch/same.txt" || fail "compare same: not clean"

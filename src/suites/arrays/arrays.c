@@ -834,39 +834,40 @@ struct cols {
 static int define_table(struct wb_table *t, struct cols *c, size_t nreps)
 {
     int bad = 0;
-#define COL(f, name, type, head, unit, group, w, p) \
-    bad |= (c->f = wb_table_add_col(t, name, type, head, unit, group, w, p)) < 0
-    COL(op, "op", WB_COL_STR, "op", "", "", 7, 0);
-    COL(n, "n", WB_COL_I64, "n", "elements", "", 11, 0);
-    COL(type, "type", WB_COL_STR, "type", "", "", 7, 0);
-    COL(ranks, "ranks", WB_COL_I64, "ranks", "", "", 5, 0);
-    COL(time, "time", WB_COL_F64, "time", "ms", "parallel", 10, 3);
-    COL(gbps, "gbps", WB_COL_F64, "GB/s", "GB/s", "parallel", 8, 2);
-    COL(serial, "serial_time", WB_COL_F64, "time", "ms", "serial (rank 0)", 10, 3);
-    COL(speedup, "speedup", WB_COL_F64, "speedup", "", "serial (rank 0)", 8, 2);
-    COL(eff, "efficiency", WB_COL_F64, "eff", "", "serial (rank 0)", 6, 2);
-    COL(wrong, "wrong", WB_COL_F64, "#wrong", "", "", 7, 0);
-    COL(bytes, "bytes", WB_COL_I64, NULL, "B", "", 0, 0);
-    COL(localities, "localities", WB_COL_I64, NULL, "", "", 0, 0);
-    COL(rep_min, "time_rep_min", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(rep_max, "time_rep_max", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(ci_lo, "time_ci_lo", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(ci_hi, "time_ci_hi", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(rank_min, "time_rank_min", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(rank_avg, "time_rank_avg", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(rank_max, "time_rank_max", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(s_gbps, "serial_gbps", WB_COL_F64, NULL, "GB/s", "", 0, 0);
-    COL(s_rep_min, "serial_rep_min", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(s_rep_max, "serial_rep_max", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(s_ci_lo, "serial_ci_lo", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(s_ci_hi, "serial_ci_hi", WB_COL_F64, NULL, "ms", "", 0, 0);
-    COL(s_wrong, "serial_wrong", WB_COL_F64, NULL, "", "", 0, 0);
-    COL(result, "result", WB_COL_F64, NULL, "", "", 0, 0);
-    COL(expected, "expected", WB_COL_F64, NULL, "", "", 0, 0);
-    COL(index, "index", WB_COL_I64, NULL, "", "", 0, 0);
-    COL(expected_index, "expected_index", WB_COL_I64, NULL, "", "", 0, 0);
-    COL(remote, "remote_elements", WB_COL_I64, NULL, "elements", "", 0, 0);
-    COL(scaled, "norm_scaled", WB_COL_I64, NULL, "", "", 0, 0);
+#define COL(f, name, type, role, better, head, unit, group, w, p)                                  \
+    bad |= (c->f = wb_table_add_col(t, name, type, WB_ROLE_##role, WB_BETTER_##better, head, unit, \
+                                    group, w, p)) < 0
+    COL(op, "op", WB_COL_STR, KEY, NONE, "op", "", "", 7, 0);
+    COL(n, "n", WB_COL_I64, KEY, NONE, "n", "elements", "", 11, 0);
+    COL(type, "type", WB_COL_STR, KEY, NONE, "type", "", "", 7, 0);
+    COL(ranks, "ranks", WB_COL_I64, KEY, NONE, "ranks", "", "", 5, 0);
+    COL(time, "time", WB_COL_F64, FIGURE, LOWER, "time", "ms", "parallel", 10, 3);
+    COL(gbps, "gbps", WB_COL_F64, FIGURE, HIGHER, "GB/s", "GB/s", "parallel", 8, 2);
+    COL(serial, "serial_time", WB_COL_F64, FIGURE, LOWER, "time", "ms", "serial (rank 0)", 10, 3);
+    COL(speedup, "speedup", WB_COL_F64, FIGURE, HIGHER, "speedup", "", "serial (rank 0)", 8, 2);
+    COL(eff, "efficiency", WB_COL_F64, FIGURE, HIGHER, "eff", "", "serial (rank 0)", 6, 2);
+    COL(wrong, "wrong", WB_COL_F64, VERDICT, LOWER, "#wrong", "", "", 7, 0);
+    COL(bytes, "bytes", WB_COL_I64, CONTEXT, NONE, NULL, "B", "", 0, 0);
+    COL(localities, "localities", WB_COL_I64, CONTEXT, NONE, NULL, "", "", 0, 0);
+    COL(rep_min, "time_rep_min", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(rep_max, "time_rep_max", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(ci_lo, "time_ci_lo", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(ci_hi, "time_ci_hi", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(rank_min, "time_rank_min", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(rank_avg, "time_rank_avg", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(rank_max, "time_rank_max", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(s_gbps, "serial_gbps", WB_COL_F64, FIGURE, HIGHER, NULL, "GB/s", "", 0, 0);
+    COL(s_rep_min, "serial_rep_min", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(s_rep_max, "serial_rep_max", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(s_ci_lo, "serial_ci_lo", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(s_ci_hi, "serial_ci_hi", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
+    COL(s_wrong, "serial_wrong", WB_COL_F64, VERDICT, LOWER, NULL, "", "", 0, 0);
+    COL(result, "result", WB_COL_F64, CONTEXT, NONE, NULL, "", "", 0, 0);
+    COL(expected, "expected", WB_COL_F64, CONTEXT, NONE, NULL, "", "", 0, 0);
+    COL(index, "index", WB_COL_I64, CONTEXT, NONE, NULL, "", "", 0, 0);
+    COL(expected_index, "expected_index", WB_COL_I64, CONTEXT, NONE, NULL, "", "", 0, 0);
+    COL(remote, "remote_elements", WB_COL_I64, CONTEXT, NONE, NULL, "elements", "", 0, 0);
+    COL(scaled, "norm_scaled", WB_COL_I64, CONTEXT, NONE, NULL, "", "", 0, 0);
 #undef COL
     bad |= (c->raw = wb_table_add_raw(t, "time_raw", "ms", nreps)) < 0;
     bad |= (c->s_raw = wb_table_add_raw(t, "serial_time_raw", "ms", nreps)) < 0;

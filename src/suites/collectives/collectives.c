@@ -32,29 +32,37 @@ static int define_table(struct wb_table *t, struct coll_table *ct, size_t nreps)
     static const char *const prefix[WB_PLACE_COUNT] = {"oop", "ip"};
     static const char *const label[WB_PLACE_COUNT] = {"out-of-place", "in-place"};
     int bad = 0;
-    bad |= (ct->size = wb_table_add_col(t, "size", WB_COL_I64, "size", "B", "", 12, 0)) < 0;
-    bad |= (ct->count = wb_table_add_col(t, "count", WB_COL_I64, "count", "elements", "", 12, 0)) < 0;
-    bad |= (ct->type = wb_table_add_col(t, "type", WB_COL_STR, "type", "", "", 7, 0)) < 0;
-    bad |= (ct->redop = wb_table_add_col(t, "redop", WB_COL_STR, "redop", "", "", 6, 0)) < 0;
-    bad |= (ct->root = wb_table_add_col(t, "root", WB_COL_I64, "root", "", "", 5, 0)) < 0;
+    bad |= (ct->size = wb_table_add_col(t, "size", WB_COL_I64, WB_ROLE_KEY, WB_BETTER_NONE, "size",
+                                        "B", "", 12, 0)) < 0;
+    wb_table_set_threshold(t, ct->size, "min_busbw"); /* judged at the largest size */
+    bad |= (ct->count = wb_table_add_col(t, "count", WB_COL_I64, WB_ROLE_CONTEXT, WB_BETTER_NONE,
+                                         "count", "elements", "", 12, 0)) < 0;
+    bad |= (ct->type = wb_table_add_col(t, "type", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE, "type",
+                                        "", "", 7, 0)) < 0;
+    bad |= (ct->redop = wb_table_add_col(t, "redop", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE,
+                                         "redop", "", "", 6, 0)) < 0;
+    bad |= (ct->root = wb_table_add_col(t, "root", WB_COL_I64, WB_ROLE_KEY, WB_BETTER_NONE, "root",
+                                        "", "", 5, 0)) < 0;
     for (int p = 0; p < WB_PLACE_COUNT; p++) {
         struct place_cols *pc = &ct->place[p];
         char name[WB_NAME_LEN];
-#define COL(field, suffix, type, head, unit, width, prec)                                   \
+#define COL(field, suffix, type, role, better, head, unit, width, prec)                     \
     snprintf(name, sizeof name, "%s_%s", prefix[p], suffix);                                \
-    bad |= (pc->field = wb_table_add_col(t, name, type, head, unit, label[p], width, prec)) < 0
-        COL(time, "time", WB_COL_F64, "time", "us", 10, 2);
-        COL(algbw, "algbw", WB_COL_F64, "algbw", "GB/s", 8, 2);
-        COL(busbw, "busbw", WB_COL_F64, "busbw", "GB/s", 8, 2);
-        COL(wrong, "wrong", WB_COL_F64, "#wrong", "", 7, 0);
-        COL(t_min, "time_rank_min", WB_COL_F64, NULL, "us", 0, 0);
-        COL(t_avg, "time_rank_avg", WB_COL_F64, NULL, "us", 0, 0);
-        COL(t_max, "time_rank_max", WB_COL_F64, NULL, "us", 0, 0);
-        COL(ci_lo, "time_ci_lo", WB_COL_F64, NULL, "us", 0, 0);
-        COL(ci_hi, "time_ci_hi", WB_COL_F64, NULL, "us", 0, 0);
-        COL(rep_min, "time_rep_min", WB_COL_F64, NULL, "us", 0, 0);
-        COL(rep_max, "time_rep_max", WB_COL_F64, NULL, "us", 0, 0);
-        COL(iters, "iters", WB_COL_I64, NULL, "", 0, 0);
+    bad |= (pc->field = wb_table_add_col(t, name, type, WB_ROLE_##role, WB_BETTER_##better, \
+                                         head, unit, label[p], width, prec)) < 0
+        COL(time, "time", WB_COL_F64, FIGURE, LOWER, "time", "us", 10, 2);
+        COL(algbw, "algbw", WB_COL_F64, FIGURE, HIGHER, "algbw", "GB/s", 8, 2);
+        COL(busbw, "busbw", WB_COL_F64, FIGURE, HIGHER, "busbw", "GB/s", 8, 2);
+        wb_table_set_threshold(t, pc->busbw, "min_busbw");
+        COL(wrong, "wrong", WB_COL_F64, VERDICT, LOWER, "#wrong", "", 7, 0);
+        COL(t_min, "time_rank_min", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
+        COL(t_avg, "time_rank_avg", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
+        COL(t_max, "time_rank_max", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
+        COL(ci_lo, "time_ci_lo", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
+        COL(ci_hi, "time_ci_hi", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
+        COL(rep_min, "time_rep_min", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
+        COL(rep_max, "time_rep_max", WB_COL_F64, SPREAD, NONE, NULL, "us", 0, 0);
+        COL(iters, "iters", WB_COL_I64, CONTEXT, NONE, NULL, "", 0, 0);
 #undef COL
         snprintf(name, sizeof name, "%s_time_raw", prefix[p]);
         bad |= (pc->raw = wb_table_add_raw(t, name, "us", nreps)) < 0;
@@ -180,6 +188,8 @@ static int sweep(const struct wb_world *w, const struct wb_config *cfg, const st
     *wrong = 0;
     if (define_table(t, &ct, (size_t)cc->reps) != 0)
         return WB_FAIL(err, WB_ERR_RUNTIME, "results table for %s", name);
+    for (size_t i = 0; en->e->not_judged && i < t->ncols; i++)
+        wb_table_set_threshold(t, (int)i, NULL);
     for (int dt = 0; dt < WB_DTYPE_COUNT && status == WB_OK; dt++) {
         if (!(cc->dtypes & (1u << dt)))
             continue;

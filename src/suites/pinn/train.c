@@ -147,14 +147,20 @@ struct history_cols {
 static int define_history(struct wb_table *t, struct history_cols *h)
 {
     int bad = 0;
-    bad |= (h->iter = wb_table_add_col(t, "iteration", WB_COL_I64, "iter", "", "", 8, 0)) < 0;
-    bad |= (h->loss = wb_table_add_col(t, "loss", WB_COL_F64, "loss", "", "", 11, -3)) < 0;
+    bad |= (h->iter = wb_table_add_col(t, "iteration", WB_COL_I64, WB_ROLE_KEY, WB_BETTER_NONE,
+                                       "iter", "", "", 8, 0)) < 0;
+    bad |= (h->loss = wb_table_add_col(t, "loss", WB_COL_F64, WB_ROLE_FIGURE, WB_BETTER_LOWER,
+                                       "loss", "", "", 11, -3)) < 0;
     for (int k = 0; k < WB_PINN_NTERMS; k++)
-        bad |= (h->term[k] = wb_table_add_col(t, term_names[k], WB_COL_F64, term_names[k], "",
-                                              "terms", 11, -3)) < 0;
-    bad |= (h->lr = wb_table_add_col(t, "lr", WB_COL_F64, "lr", "", "", 10, -2)) < 0;
-    bad |= (h->elapsed = wb_table_add_col(t, "elapsed", WB_COL_F64, "elapsed", "s", "", 9, 2)) < 0;
-    bad |= (h->rel_l2 = wb_table_add_col(t, "rel_l2", WB_COL_F64, "rel L2", "", "", 10, -3)) < 0;
+        bad |= (h->term[k] = wb_table_add_col(t, term_names[k], WB_COL_F64, WB_ROLE_FIGURE,
+                                              WB_BETTER_LOWER, term_names[k], "", "terms", 11,
+                                              -3)) < 0;
+    bad |= (h->lr = wb_table_add_col(t, "lr", WB_COL_F64, WB_ROLE_CONTEXT, WB_BETTER_NONE, "lr",
+                                     "", "", 10, -2)) < 0;
+    bad |= (h->elapsed = wb_table_add_col(t, "elapsed", WB_COL_F64, WB_ROLE_CONTEXT,
+                                          WB_BETTER_NONE, "elapsed", "s", "", 9, 2)) < 0;
+    bad |= (h->rel_l2 = wb_table_add_col(t, "rel_l2", WB_COL_F64, WB_ROLE_FIGURE, WB_BETTER_LOWER,
+                                         "rel L2", "", "", 10, -3)) < 0;
     return bad ? -1 : 0;
 }
 
@@ -184,10 +190,16 @@ static int solution_table(const struct wb_world *w, const struct wb_config *cfg,
     int64_t g = cfg->pinn.eval_grid, n = 1;
     for (int k = 0; k < d; k++) {
         n *= g;
-        col[k] = wb_table_add_col(t, axes[d - 2][k], WB_COL_F64, NULL, "", "", 0, 0);
+        col[k] = wb_table_add_col(t, axes[d - 2][k], WB_COL_F64, WB_ROLE_KEY, WB_BETTER_NONE, NULL,
+                                  "", "", 0, 0);
     }
-    col[d] = wb_table_add_col(t, "u_pred", WB_COL_F64, NULL, "", "", 0, 0);
-    col[d + 1] = wb_table_add_col(t, "u_exact", WB_COL_F64, NULL, "", "", 0, 0);
+    col[d] = wb_table_add_col(t, "u_pred", WB_COL_F64, WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "",
+                              "", 0, 0);
+    col[d + 1] = wb_table_add_col(t, "u_exact", WB_COL_F64, WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL,
+                                  "", "", 0, 0);
+    for (int k = 0; k < d + 2; k++)
+        if (col[k] < 0) /* out of memory */
+            return -1;
     for (int64_t i = 0; i < n; i++)
         if (wb_table_add_row(t) < 0)
             return -1;
@@ -217,7 +229,8 @@ static int solution_table(const struct wb_world *w, const struct wb_config *cfg,
 
 static int model_table(const struct wb_pinn_model *m, struct wb_table *t)
 {
-    int col = wb_table_add_col(t, "params", WB_COL_F64, NULL, "", "", 0, 0);
+    int col = wb_table_add_col(t, "params", WB_COL_F64, WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "",
+                               "", 0, 0);
     if (col < 0)
         return -1;
     for (int64_t i = 0; i < m->n_params; i++) {
@@ -264,36 +277,47 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
     for (int k = 0; k < T_COUNT; k++)
         if ((raw[k] = wb_table_add_raw(t, raw_names[k], "s", f->done ? (size_t)f->done : 1)) < 0)
             return -1;
-    struct { const char *name, *head, *unit; int width, prec; double value; } figs[] = {
-        {"width", "width", "", 5, 0, m->width},
-        {"depth", "depth", "", 5, 0, m->depth},
-        {"params", "params", "", 7, 0, (double)m->n_params},
-        {"points", "points", "", 8, 0, (double)points},
-        {"ranks", "ranks", "", 5, 0, w->size},
-        {"localities", "nodes", "", 5, 0, w->n_localities},
-        {"iterations", "iters", "", 7, 0, (double)(f->start + f->done)},
-        {"loss", "loss", "", 10, -2, f->loss},
-        {"pde", NULL, "", 0, 0, f->terms[WB_PINN_PDE]},
-        {"ic", NULL, "", 0, 0, f->terms[WB_PINN_IC]},
-        {"ict", NULL, "", 0, 0, f->terms[WB_PINN_ICT]},
-        {"bc", NULL, "", 0, 0, f->terms[WB_PINN_BC]},
-        {"rel_l2", "rel L2", "", 9, -2, f->rel_l2},
-        {"time_per_iter", "t/iter", "ms", 8, 3, per_iter * 1e3},
-        {"compute", "compute", "ms", 8, 3, f->mean[T_COMPUTE] * 1e3},
-        {"allreduce", "allred", "ms", 7, 3, f->mean[T_ALLREDUCE] * 1e3},
-        {"other", "other", "ms", 7, 3, f->mean[T_OTHER] * 1e3},
-        {"points_per_s", "points/s", "", 10, -2, (double)points / per_iter},
-        {"gflops", "GFLOP/s", "", 8, 2, flops / per_iter / 1e9},
-        {"flops_per_iter", NULL, "", 0, 0, flops},
-        {"peak_rss", "peak mem", "MiB", 8, 1, rss_max},
+    struct {
+        const char *name;
+        enum wb_col_role role;
+        enum wb_col_better better;
+        const char *head, *unit;
+        int width, prec;
+        double value;
+    } figs[] = {
+        {"width", WB_ROLE_CONTEXT, WB_BETTER_NONE, "width", "", 5, 0, m->width},
+        {"depth", WB_ROLE_CONTEXT, WB_BETTER_NONE, "depth", "", 5, 0, m->depth},
+        {"params", WB_ROLE_CONTEXT, WB_BETTER_NONE, "params", "", 7, 0, (double)m->n_params},
+        {"points", WB_ROLE_CONTEXT, WB_BETTER_NONE, "points", "", 8, 0, (double)points},
+        {"ranks", WB_ROLE_CONTEXT, WB_BETTER_NONE, "ranks", "", 5, 0, w->size},
+        {"localities", WB_ROLE_CONTEXT, WB_BETTER_NONE, "nodes", "", 5, 0, w->n_localities},
+        {"iterations", WB_ROLE_CONTEXT, WB_BETTER_NONE, "iters", "", 7, 0, (double)(f->start + f->done)},
+        {"loss", WB_ROLE_FIGURE, WB_BETTER_LOWER, "loss", "", 10, -2, f->loss},
+        {"pde", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_PDE]},
+        {"ic", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_IC]},
+        {"ict", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_ICT]},
+        {"bc", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_BC]},
+        {"rel_l2", WB_ROLE_FIGURE, WB_BETTER_LOWER, "rel L2", "", 9, -2, f->rel_l2},
+        {"time_per_iter", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t/iter", "ms", 8, 3, per_iter * 1e3},
+        {"compute", WB_ROLE_FIGURE, WB_BETTER_LOWER, "compute", "ms", 8, 3, f->mean[T_COMPUTE] * 1e3},
+        {"allreduce", WB_ROLE_FIGURE, WB_BETTER_LOWER, "allred", "ms", 7, 3, f->mean[T_ALLREDUCE] * 1e3},
+        {"other", WB_ROLE_FIGURE, WB_BETTER_LOWER, "other", "ms", 7, 3, f->mean[T_OTHER] * 1e3},
+        {"points_per_s", WB_ROLE_FIGURE, WB_BETTER_HIGHER, "points/s", "", 10, -2, (double)points / per_iter},
+        {"gflops", WB_ROLE_FIGURE, WB_BETTER_HIGHER, "GFLOP/s", "", 8, 2, flops / per_iter / 1e9},
+        {"flops_per_iter", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "", 0, 0, flops},
+        {"peak_rss", WB_ROLE_FIGURE, WB_BETTER_LOWER, "peak mem", "MiB", 8, 1, rss_max},
     };
-    int ci_problem = wb_table_add_col(t, "problem", WB_COL_STR, "problem", "", "", 7, 0);
-    int ci_prec = wb_table_add_col(t, "precision", WB_COL_STR, "prec", "", "", 5, 0);
-    int cols[WB_ARRAY_LEN(figs)];
+    int ci_problem = wb_table_add_col(t, "problem", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE,
+                                      "problem", "", "", 7, 0);
+    int ci_prec = wb_table_add_col(t, "precision", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE, "prec",
+                                   "", "", 5, 0);
+    int cols[WB_ARRAY_LEN(figs)], bad = ci_problem < 0 || ci_prec < 0;
     for (size_t i = 0; i < WB_ARRAY_LEN(figs); i++)
-        cols[i] = wb_table_add_col(t, figs[i].name, WB_COL_F64, figs[i].head, figs[i].unit, "",
-                                   figs[i].width, figs[i].prec);
-    if (ci_problem < 0 || ci_prec < 0 || cols[WB_ARRAY_LEN(figs) - 1] < 0 || wb_table_add_row(t) < 0)
+        bad |= (cols[i] = wb_table_add_col(t, figs[i].name, WB_COL_F64, figs[i].role, figs[i].better,
+                                           figs[i].head, figs[i].unit, "", figs[i].width,
+                                           figs[i].prec)) < 0;
+    wb_table_set_threshold(t, wb_table_col(t, "rel_l2"), "max_rel_l2");
+    if (bad || wb_table_add_row(t) < 0)
         return -1;
     wb_table_set_str(t, 0, ci_problem, wb_problem_name(pc->problem));
     wb_table_set_str(t, 0, ci_prec, wb_precision_name(pc->precision));
