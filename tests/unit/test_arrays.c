@@ -11,7 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wavebench/arrays.h"
+#include "wavebench/array_kernels.h"
+#include "wavebench/darray.h"
+#include "wavebench/exact.h"
+#include "wavebench/memory.h"
+#include "wavebench/ops.h"
+#include "wavebench/partition.h"
+#include "wavebench/slice.h"
 
 static void test_partition(void **state)
 {
@@ -21,11 +27,11 @@ static void test_partition(void **state)
             int64_t next = 0, base = n / p;
             for (int r = 0; r < p; r++) {
                 int64_t lo, count;
-                wb_arrays_partition(n, p, r, &lo, &count);
+                wb_partition_block(n, p, r, &lo, &count);
                 assert_int_equal(lo, next); /* contiguous, in rank order */
                 assert_int_equal(count, base + (r < n % p ? 1 : 0));
                 for (int64_t i = lo; i < lo + count; i++)
-                    assert_int_equal(wb_arrays_owner(n, p, i), r);
+                    assert_int_equal(wb_partition_owner(n, p, i), r);
                 next += count;
             }
             assert_int_equal(next, n);
@@ -33,10 +39,10 @@ static void test_partition(void **state)
     }
     /* Large n: the blocks still tile the array. */
     int64_t lo, count, n = (int64_t)1 << 40;
-    wb_arrays_partition(n + 5, 7, 6, &lo, &count);
+    wb_partition_block(n + 5, 7, 6, &lo, &count);
     assert_int_equal(lo + count, n + 5);
-    assert_int_equal(wb_arrays_owner(n + 5, 7, n + 4), 6);
-    assert_int_equal(wb_arrays_owner(n + 5, 7, 0), 0);
+    assert_int_equal(wb_partition_owner(n + 5, 7, n + 4), 6);
+    assert_int_equal(wb_partition_owner(n + 5, 7, 0), 0);
 }
 
 /* Python's len(range(n)[start:stop:step]) for start >= 0, step >= 1 (stop -1: the end). */
@@ -54,18 +60,18 @@ static int64_t naive_slice_len(int64_t n, int64_t start, int64_t stop, int64_t s
  * result with a[start:stop:step] taken directly. */
 static void check_slice(int64_t n, int p, int64_t start, int64_t stop, int64_t step)
 {
-    int64_t m = wb_arrays_slice_len(n, start, stop, step);
+    int64_t m = wb_slice_len(n, start, stop, step);
     assert_int_equal(m, naive_slice_len(n, start, stop, step));
     double *a = malloc(sizeof(double) * (size_t)(n + 1));
     double *result = malloc(sizeof(double) * (size_t)(m + 1));
     int64_t send[7][7], recv[7][7];
-    struct wb_arrays_slice_plan plan[7];
+    struct wb_slice_plan plan[7];
     assert_non_null(a);
     assert_non_null(result);
     for (int64_t i = 0; i < n; i++)
         a[i] = (double)(i * 10 + 1);
     for (int r = 0; r < p; r++)
-        wb_arrays_slice_plan(&plan[r], n, p, r, start, stop, step, send[r], recv[r]);
+        wb_slice_plan(&plan[r], n, p, r, start, stop, step, send[r], recv[r]);
     for (int64_t k = 0; k < m; k++)
         result[k] = -1;
     for (int q = 0; q < p; q++) { /* receiver q */
@@ -73,7 +79,7 @@ static void check_slice(int64_t n, int p, int64_t start, int64_t stop, int64_t s
         for (int r = 0; r < p; r++) {   /* from source r, in order */
             assert_int_equal(recv[q][r], send[r][q]);
             int64_t lo, count, skip = 0;
-            wb_arrays_partition(n, p, r, &lo, &count);
+            wb_partition_block(n, p, r, &lo, &count);
             for (int s = 0; s < q; s++)
                 skip += send[r][s];
             double pack[64];
@@ -127,27 +133,27 @@ static void test_slice(void **state)
     /* Steps larger than the array and huge stops. */
     check_slice(40, 3, 3, -1, 1000);
     check_slice(40, 4, 0, (int64_t)1 << 50, 39);
-    assert_int_equal(wb_arrays_slice_len(10, 0, -1, 2), 5);
-    assert_int_equal(wb_arrays_slice_len(10, 10, -1, 1), 0);
-    assert_int_equal(wb_arrays_slice_len(10, 3, 3, 1), 0);
-    assert_int_equal(wb_arrays_slice_len((int64_t)1 << 40, 1, -1, 3), (((int64_t)1 << 40) - 1 + 2) / 3);
+    assert_int_equal(wb_slice_len(10, 0, -1, 2), 5);
+    assert_int_equal(wb_slice_len(10, 10, -1, 1), 0);
+    assert_int_equal(wb_slice_len(10, 3, 3, 1), 0);
+    assert_int_equal(wb_slice_len((int64_t)1 << 40, 1, -1, 3), (((int64_t)1 << 40) - 1 + 2) / 3);
 }
 
-/* The closed forms against sums over wb_arrays_value itself, and the fill against it. */
+/* The closed forms against sums over wb_exact_a itself, and the fill against it. */
 static void test_exact(void **state)
 {
     (void)state;
     const int64_t extra[] = {1999, 4096, 100003};
     for (int64_t t = 1; t <= 700 + (int64_t)WB_ARRAY_LEN(extra); t++) {
         int64_t n = t <= 700 ? t : extra[t - 701];
-        struct wb_arrays_exact e;
-        wb_arrays_exact(&e, n);
+        struct wb_exact_answers e;
+        wb_exact_answers(&e, n);
         int64_t sum = 0, sabs = 0, sq = 0, dot = 0, dabs = 0, mn = 0, mx = 0, imn = -1, imx = -1;
         for (int64_t i = 0; i < n; i++) {
-            int64_t a = wb_arrays_value(i, n), b = wb_arrays_value_b(i);
+            int64_t a = wb_exact_a(i, n), b = wb_exact_b(i);
             assert_true(a >= -20 && a <= 20 && b >= -8 && b <= 8);
             if (i % 97 == 0 || i == n - 1)
-                assert_int_equal(wb_arrays_prefix(i, n), sum);
+                assert_int_equal(wb_exact_prefix(i, n), sum);
             sum += a;
             sabs += a < 0 ? -a : a;
             sq += a * a;
@@ -162,7 +168,7 @@ static void test_exact(void **state)
                 imx = i;
             }
         }
-        assert_int_equal(wb_arrays_prefix(n, n), sum);
+        assert_int_equal(wb_exact_prefix(n, n), sum);
         assert_int_equal(e.sum, sum);
         assert_int_equal(e.sum_abs, sabs);
         assert_int_equal(e.sumsq, sq);
@@ -174,8 +180,8 @@ static void test_exact(void **state)
         assert_int_equal(e.imax, imx);
     }
     /* The planted extremes are ties: the lowest index wins. */
-    struct wb_arrays_exact e;
-    wb_arrays_exact(&e, 1000);
+    struct wb_exact_answers e;
+    wb_exact_answers(&e, 1000);
     assert_int_equal(e.min, -20);
     assert_int_equal(e.imin, 500);
     assert_int_equal(e.max, 20);
@@ -187,10 +193,10 @@ static void test_exact(void **state)
     for (int64_t lo = 0; lo < n; lo += 97) {
         int64_t count = lo + 300 > n ? n - lo : 300;
         for (int which = 0; which < 2; which++) {
-            wb_arrays_fill(WB_ADTYPE_DOUBLE, d, which, lo, count, n);
-            wb_arrays_fill(WB_ADTYPE_FLOAT, f, which, lo, count, n);
+            wb_exact_fill(WB_ADTYPE_DOUBLE, d, which, lo, count, n);
+            wb_exact_fill(WB_ADTYPE_FLOAT, f, which, lo, count, n);
             for (int64_t i = 0; i < count; i++) {
-                int64_t v = which ? wb_arrays_value_b(lo + i) : wb_arrays_value(lo + i, n);
+                int64_t v = which ? wb_exact_b(lo + i) : wb_exact_a(lo + i, n);
                 assert_true(d[i] == (double)v);
                 assert_true(f[i] == (float)v);
             }
@@ -398,8 +404,8 @@ static void test_norm_safe(void **state)
         for (int i = 0; i < 100; i++)
             d[i] = (i % 2 ? 3 : 4) * scales[s];
         /* 50 * 9 + 50 * 16 = 1250 */
-        assert_int_equal(wb_arrays_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm,
-                                        &scaled), MPI_SUCCESS);
+        assert_int_equal(wb_ops_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm,
+                                     &scaled), MPI_SUCCESS);
         assert_int_equal(scaled, s != 0);
         assert_true(fabs(norm - sqrt(1250.0) * scales[s]) <= 1e-14 * sqrt(1250.0) * scales[s]);
     }
@@ -407,15 +413,15 @@ static void test_norm_safe(void **state)
     for (size_t s = 0; s < WB_ARRAY_LEN(fscales); s++) {
         for (int i = 0; i < 100; i++)
             f[i] = (i % 2 ? 3 : 4) * fscales[s];
-        assert_int_equal(wb_arrays_norm(WB_ADTYPE_FLOAT, f, 100, 100, MPI_COMM_NULL, &norm,
-                                        &scaled), MPI_SUCCESS);
+        assert_int_equal(wb_ops_norm(WB_ADTYPE_FLOAT, f, 100, 100, MPI_COMM_NULL, &norm,
+                                     &scaled), MPI_SUCCESS);
         assert_int_equal(scaled, s != 0);
         double want = sqrt(1250.0) * fscales[s];
         assert_true(fabs(norm - want) <= 1e-6 * want);
     }
     for (int i = 0; i < 100; i++)
         d[i] = 0;
-    wb_arrays_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm, &scaled);
+    wb_ops_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm, &scaled);
     assert_true(norm == 0);
 }
 
@@ -423,22 +429,22 @@ static void test_alloc(void **state)
 {
     (void)state;
     int huge = -1;
-    char *p = wb_arrays_alloc((size_t)5 << 20, &huge);
+    char *p = wb_memory_alloc((size_t)5 << 20, &huge);
     assert_non_null(p);
     assert_int_equal((uintptr_t)p % ((uintptr_t)2 << 20), 0);
     assert_true(huge == 0 || huge == 1);
     memset(p, 1, (size_t)5 << 20);
     free(p);
-    p = wb_arrays_alloc(100, NULL);
+    p = wb_memory_alloc(100, NULL);
     assert_non_null(p);
     assert_int_equal((uintptr_t)p % 64, 0);
     free(p);
     struct wb_arrays_config ac = {.n = 1000000, .ops = 1u << WB_AOP_SUM, .slice_step = 2,
                                   .slice_stop = -1};
-    int64_t one = wb_arrays_rank_bytes(&ac, 1, 0, 8), two = wb_arrays_rank_bytes(&ac, 2, 0, 8);
+    int64_t one = wb_darray_rank_bytes(&ac, 1, 0, 8), two = wb_darray_rank_bytes(&ac, 2, 0, 8);
     assert_true(one >= 3 * 8000000 && two >= 3 * 4000000 && two < one);
     ac.ops |= 1u << WB_AOP_SLICE;
-    assert_true(wb_arrays_rank_bytes(&ac, 1, 0, 8) >= one + 2 * 4000000);
+    assert_true(wb_darray_rank_bytes(&ac, 1, 0, 8) >= one + 2 * 4000000);
 }
 
 int main(void)
