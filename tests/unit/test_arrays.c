@@ -1,5 +1,6 @@
 /* Unit tests of the arrays suite's parts: partition, slice plans, data and exact answers,
- * and every kernel against a naive reference (odd lengths, unaligned starts). No MPI. */
+ * every kernel against a naive reference (odd lengths, unaligned starts), memory, one
+ * rank's arrays and the operations that need no communication. No MPI call. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -447,6 +448,118 @@ static void test_alloc(void **state)
     assert_true(wb_darray_rank_bytes(&ac, 1, 0, 8) >= one + 2 * 4000000);
 }
 
+static void test_memory(void **state)
+{
+    (void)state;
+    const size_t mib = (size_t)1 << 20;
+    /* Below 1 MiB: 64-byte multiples plus a spare line; from 1 MiB: whole huge pages. */
+    assert_int_equal(wb_memory_size(1), 128);
+    assert_int_equal(wb_memory_size(100), 192);
+    assert_int_equal(wb_memory_size(mib - 1), mib + 64);
+    assert_int_equal(wb_memory_size(mib), WB_MEMORY_HUGE_PAGE);
+    assert_int_equal(wb_memory_size(5 * mib), 3 * WB_MEMORY_HUGE_PAGE);
+    int64_t avail = wb_memory_available();
+    assert_true(avail == -1 || avail > 0);
+}
+
+/* Every rank's block holds the data of its global indices; the slice's counts leave out
+ * what stays on the rank, and the sizes match what rank_bytes promises. */
+static void test_darray(void **state)
+{
+    (void)state;
+    struct wb_arrays_config ac = {.n = 1001, .ops = (1u << WB_AOP_SUM) | (1u << WB_AOP_SLICE),
+                                  .slice_start = 5, .slice_stop = 990, .slice_step = 3};
+    for (int p = 1; p <= 4; p++) {
+        int64_t m = wb_slice_len(ac.n, ac.slice_start, ac.slice_stop, ac.slice_step);
+        int64_t received = 0;
+        for (int r = 0; r < p; r++) {
+            struct wb_darray A = {0};
+            struct wb_error err;
+            wb_error_clear(&err);
+            assert_int_equal(wb_darray_init(&A, MPI_COMM_SELF, r, p, WB_ADTYPE_DOUBLE, &ac, &err),
+                             WB_OK);
+            int64_t lo, count;
+            wb_partition_block(ac.n, p, r, &lo, &count);
+            assert_int_equal(A.lo, lo);
+            assert_int_equal(A.count, count);
+            for (int64_t i = 0; i < count; i++) {
+                assert_true(((double *)A.a)[i] == (double)wb_exact_a(lo + i, ac.n));
+                assert_true(((double *)A.b)[i] == (double)wb_exact_b(lo + i));
+            }
+            int64_t sent = A.self_count, got = A.self_count;
+            assert_int_equal(A.scounts[r], 0);
+            assert_int_equal(A.rcounts[r], 0);
+            for (int q = 0; q < p; q++) {
+                sent += A.scounts[q];
+                got += A.rcounts[q];
+            }
+            assert_int_equal(sent, A.plan.nsel);
+            assert_int_equal(got, A.plan.out_count);
+            assert_int_equal(A.plan.remote, A.plan.nsel - A.self_count);
+            received += got;
+            int64_t want = 3 * (int64_t)wb_memory_size((size_t)count * 8) +
+                           (int64_t)wb_memory_size((size_t)A.plan.out_count * 8) +
+                           (int64_t)wb_memory_size((size_t)A.plan.nsel * 8);
+            assert_int_equal(wb_darray_rank_bytes(&ac, p, r, 8), want);
+            wb_darray_free(&A);
+            assert_null(A.a);
+            assert_null(A.scounts);
+            wb_darray_free(&A); /* twice is harmless */
+        }
+        assert_int_equal(received, m);
+    }
+}
+
+/* The operations without communication on one rank: their check accepts the kernels'
+ * output and catches a corrupted value; the reductions' check against the exact answers. */
+static void test_ops(void **state)
+{
+    (void)state;
+    struct wb_arrays_config ac = {.n = 4099, .ops = (1u << WB_AOP_COUNT) - 1, .alpha = 0.5,
+                                  .slice_stop = -1, .slice_step = 2};
+    struct wb_exact_answers e;
+    wb_exact_answers(&e, ac.n);
+    for (int dtype = 0; dtype < WB_ADTYPE_COUNT; dtype++) {
+        struct wb_darray A = {0};
+        struct wb_error err;
+        wb_error_clear(&err);
+        assert_int_equal(wb_darray_init(&A, MPI_COMM_SELF, 0, 1, dtype, &ac, &err), WB_OK);
+        const int local[] = {WB_AOP_SCALE, WB_AOP_ADD, WB_AOP_AXPY, WB_AOP_CUMSUM};
+        for (size_t k = 0; k < WB_ARRAY_LEN(local); k++) {
+            int op = local[k];
+            struct wb_ops_result res;
+            wb_ops_prepare(&A, op);
+            for (int run = 0; run < 3; run++)
+                assert_int_equal(wb_ops_run(&A, &ac, op, &res), MPI_SUCCESS);
+            assert_int_equal(res.index, -1);
+            assert_int_equal(wb_ops_check(&A, &ac, op, &res, &e), 0);
+            wb_ops_corrupt(&A, op, &res);
+            assert_int_equal(wb_ops_check(&A, &ac, op, &res, &e), 1);
+        }
+        /* axpy ran three times from y = b: the check followed the count. */
+        assert_int_equal(A.axpy_applied, 3);
+        struct wb_ops_result sum = {.value = (double)e.sum, .index = -1};
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_SUM, &sum, &e), 0);
+        wb_ops_corrupt(&A, WB_AOP_SUM, &sum);
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_SUM, &sum, &e), 1);
+        struct wb_ops_result mn = {.value = (double)e.min, .index = e.imin};
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_MIN, &mn, &e), 0);
+        mn.index++;
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_MIN, &mn, &e), 1);
+        wb_darray_free(&A);
+    }
+    int64_t index;
+    assert_true(wb_ops_expected(WB_AOP_SUM, &e, &index) == (double)e.sum && index == -1);
+    assert_true(wb_ops_expected(WB_AOP_MAX, &e, &index) == (double)e.max && index == e.imax);
+    assert_true(wb_ops_expected(WB_AOP_NORM, &e, &index) == sqrt((double)e.sumsq));
+    assert_true(isnan(wb_ops_expected(WB_AOP_SCALE, &e, &index)) && index == -1);
+    /* STREAM's counting: reads plus writes, the norm's second pass reads twice more. */
+    assert_true(wb_ops_bytes(WB_AOP_SUM, 1000, 0, 8, 0) == 8000);
+    assert_true(wb_ops_bytes(WB_AOP_ADD, 1000, 0, 4, 0) == 12000);
+    assert_true(wb_ops_bytes(WB_AOP_NORM, 1000, 0, 8, 1) == 24000);
+    assert_true(wb_ops_bytes(WB_AOP_SLICE, 1000, 300, 8, 0) == 4800);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +571,9 @@ int main(void)
         cmocka_unit_test(test_sum_accuracy),
         cmocka_unit_test(test_norm_safe),
         cmocka_unit_test(test_alloc),
+        cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_darray),
+        cmocka_unit_test(test_ops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
