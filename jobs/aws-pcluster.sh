@@ -21,7 +21,7 @@
 # Environment: WB_BIN, WB_OUTPUT_DIR, WB_LAUNCHER (mpirun, the default, or
 # srun), WB_MPIRUN, WB_RANKS_PER_NODE (default: GPUs per node), WB_BACKEND
 # (default: cuda with GPUs, else cpu), NCCL_DEBUG (default INFO: the log then
-# shows "NET/OFI Selected Provider is efa").
+# shows "NET/OFI Selected Provider is efa"), WB_JOB_HELPER (as in jobs/slurm.sh).
 #
 #SBATCH --job-name=wavebench-aws
 #SBATCH --nodes=2
@@ -46,6 +46,33 @@ note() {
 [ -n "${SLURM_JOB_ID:-}" ] || die "not inside a Slurm job: submit with 'sbatch $0'"
 submit_dir=${SLURM_SUBMIT_DIR:-$PWD}
 nodes=${SLURM_JOB_NUM_NODES:-1}
+
+# ---- the part every job script shares: jobs/wavebench-job.sh. sbatch runs a
+# copy of this script from Slurm's spool directory, so the helper is looked for
+# beside the script as it was submitted (scontrol's Command, relative to the
+# submit directory), beside $0 (run without sbatch), then in jobs/ of the
+# submit directory; WB_JOB_HELPER names it outright.
+find_helper() {
+    if [ -n "${WB_JOB_HELPER:-}" ]; then
+        echo "$WB_JOB_HELPER"
+        return
+    fi
+    local script dir
+    script=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *Command=//p')
+    [ $# -gt 0 ] && script=${script% "$*"} # Command= is the script, then its arguments
+    case $script in '' | /*) ;; *) script=$submit_dir/$script ;; esac
+    for dir in ${script:+"${script%/*}"} "${0%/*}" "$submit_dir/jobs"; do
+        if [ -f "$dir/wavebench-job.sh" ]; then
+            echo "$dir/wavebench-job.sh"
+            return
+        fi
+    done
+}
+helper=$(find_helper "$@")
+[ -n "$helper" ] || die "jobs/wavebench-job.sh not found beside the submitted script or in $submit_dir/jobs: submit from the wavebench directory, or set WB_JOB_HELPER to its path"
+[ -f "$helper" ] || die "WB_JOB_HELPER=$helper: no such file"
+# shellcheck source=jobs/wavebench-job.sh
+. "$helper"
 
 # ---- Open MPI: AWS's build (EFA-aware) first, then the module, then PATH.
 if [ -x /opt/amazon/openmpi/bin/mpirun ]; then
@@ -147,32 +174,5 @@ echo "# GPUs per node: $gpus, ranks: $np ($ppn per node), backend: $backend, EFA
 echo "# results: $out_dir/$out_name"
 echo "# command: ${cmd[*]}"
 
-child=
-forward_term() {
-    note "SIGTERM received, passing it on to the ranks"
-    # srun ends the whole step when it gets SIGTERM itself; signalling the
-    # job's steps instead gives every rank the SIGTERM and time to checkpoint.
-    if [ "$launcher" = srun ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then
-        return
-    fi
-    [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
-}
-trap forward_term TERM
-
-"${cmd[@]}" &
-child=$!
-rc=0
-wait "$child" || rc=$?
-while kill -0 "$child" 2>/dev/null; do
-    rc=0
-    wait "$child" || rc=$?
-done
-
-case $rc in
-    0) echo "# wavebench finished: $out_dir/$out_name" ;;
-    2) note "wavebench rejected its options or configuration (exit 2)" ;;
-    3) note "a result failed its check (exit 3): the job fails" ;;
-    4) note "interrupted; checkpoint and partial results written (exit 4)" ;;
-    *) note "$launcher exited with status $rc" ;;
-esac
-exit "$rc"
+# Passes SIGTERM on to the ranks and exits with wavebench's code (wavebench-job.sh).
+wb_job_run "$launcher" "$out_dir/$out_name" "${cmd[@]}"

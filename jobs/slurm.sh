@@ -20,6 +20,9 @@
 #   WB_MPIRUN      the mpirun command (default mpirun)
 #   WB_OUTPUT_DIR  where the results file goes (default: results/ in the
 #                  submit directory; use a shared file system on many nodes)
+#   WB_JOB_HELPER  jobs/wavebench-job.sh, the part the job scripts share
+#                  (default: found beside this script as submitted, else in
+#                  jobs/ of the submit directory)
 #
 #SBATCH --job-name=wavebench
 #SBATCH --nodes=1
@@ -39,6 +42,33 @@ die() {
 
 [ -n "${SLURM_JOB_ID:-}" ] || die "not inside a Slurm job: submit with 'sbatch $0'"
 submit_dir=${SLURM_SUBMIT_DIR:-$PWD}
+
+# ---- the part every job script shares: jobs/wavebench-job.sh. sbatch runs a
+# copy of this script from Slurm's spool directory, so the helper is looked for
+# beside the script as it was submitted (scontrol's Command, relative to the
+# submit directory), beside $0 (run without sbatch), then in jobs/ of the
+# submit directory; WB_JOB_HELPER names it outright.
+find_helper() {
+    if [ -n "${WB_JOB_HELPER:-}" ]; then
+        echo "$WB_JOB_HELPER"
+        return
+    fi
+    local script dir
+    script=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *Command=//p')
+    [ $# -gt 0 ] && script=${script% "$*"} # Command= is the script, then its arguments
+    case $script in '' | /*) ;; *) script=$submit_dir/$script ;; esac
+    for dir in ${script:+"${script%/*}"} "${0%/*}" "$submit_dir/jobs"; do
+        if [ -f "$dir/wavebench-job.sh" ]; then
+            echo "$dir/wavebench-job.sh"
+            return
+        fi
+    done
+}
+helper=$(find_helper "$@")
+[ -n "$helper" ] || die "jobs/wavebench-job.sh not found beside the submitted script or in $submit_dir/jobs: submit from the wavebench directory, or set WB_JOB_HELPER to its path"
+[ -f "$helper" ] || die "WB_JOB_HELPER=$helper: no such file"
+# shellcheck source=jobs/wavebench-job.sh
+. "$helper"
 
 # ---- which wavebench
 if [ -n "${WB_BIN:-}" ]; then
@@ -77,35 +107,5 @@ echo "# tasks: ${SLURM_NTASKS:-?} (${SLURM_NTASKS_PER_NODE:-?} per node), launch
 echo "# results: $out_dir/$out_name"
 echo "# command: ${cmd[*]}"
 
-# Run the launcher in the background so this shell can pass SIGTERM on to it
-# (srun and mpirun both forward it to the ranks).
-child=
-forward_term() {
-    echo "wavebench job: SIGTERM received, passing it on to the ranks" >&2
-    # srun ends the whole step when it gets SIGTERM itself; signalling the
-    # job's steps instead gives every rank the SIGTERM and time to checkpoint.
-    if [ "$launcher" = srun ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then
-        return
-    fi
-    [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
-}
-trap forward_term TERM
-
-"${cmd[@]}" &
-child=$!
-rc=0
-wait "$child" || rc=$?
-# A trapped signal interrupts `wait` (status > 128); wait again for the real status.
-while kill -0 "$child" 2>/dev/null; do
-    rc=0
-    wait "$child" || rc=$?
-done
-
-case $rc in
-    0) echo "# wavebench finished: $out_dir/$out_name" ;;
-    2) echo "wavebench job: wavebench rejected its options or configuration (exit 2)" >&2 ;;
-    3) echo "wavebench job: a result failed its check (exit 3): the job fails" >&2 ;;
-    4) echo "wavebench job: interrupted; checkpoint and partial results written (exit 4)" >&2 ;;
-    *) echo "wavebench job: $launcher exited with status $rc" >&2 ;;
-esac
-exit "$rc"
+# Passes SIGTERM on to the ranks and exits with wavebench's code (wavebench-job.sh).
+wb_job_run "$launcher" "$out_dir/$out_name" "${cmd[@]}"

@@ -56,6 +56,15 @@ static void print_banner(const struct wb_world *w, const struct wb_config *cfg,
     printf("# results file: %s\n", path);
 }
 
+/* The one error line, from rank 0; verbose: ending with where the error was raised. */
+static void print_error(const struct wb_error *err, bool verbose)
+{
+    if (verbose && err->file[0])
+        fprintf(stderr, "wavebench: error: %s (%s:%d)\n", err->msg, err->file, err->line);
+    else
+        fprintf(stderr, "wavebench: error: %s\n", err->msg);
+}
+
 typedef int (*suite_fn)(const struct wb_world *w, const struct wb_config *cfg,
                         const struct wb_backends *be, struct wb_results *res,
                         struct wb_error *err);
@@ -175,7 +184,7 @@ int main(int argc, char **argv)
     wb_error_clear(&err);
     struct wb_world w;
     if (wb_world_init(&w, &argc, &argv, &err) != WB_OK) {
-        fprintf(stderr, "wavebench: error: %s\n", err.msg);
+        print_error(&err, false); /* before the options are read */
         return WB_ERR_RUNTIME;
     }
 
@@ -199,7 +208,7 @@ int main(int argc, char **argv)
     int status = wb_world_agree(&w, &err);
     if (status != WB_OK) {
         if (w.rank == 0)
-            fprintf(stderr, "wavebench: error: %s\n", err.msg);
+            print_error(&err, cfg.verbose);
         wb_world_finalize(&w);
         return status;
     }
@@ -281,7 +290,7 @@ int main(int argc, char **argv)
 
     if (w.rank == 0) {
         if (status != WB_OK)
-            fprintf(stderr, "wavebench: error: %s\n", err.msg);
+            print_error(&err, cfg.verbose);
         if (!cfg.quiet)
             printf("#\n# wavebench: %s (exit %d)%s%s\n", written ? run.verdict : "FAILED",
                    status, written ? ", results in " : "", written ? path : "");

@@ -14,18 +14,20 @@ enum wb_status {
 };
 
 #define WB_ERR_MSG_LEN 512
+#define WB_ERR_FILE_LEN 64
 
 /* The first failure wins: later calls keep the original message, so the line
  * a user sees names the root cause, not a caller's summary of it. */
 struct wb_error {
     int status;
     char msg[WB_ERR_MSG_LEN];
-    const char *file;
+    char file[WB_ERR_FILE_LEN]; /* where it was raised, from the source tree: "src/core/config.c" */
     int line;
 };
 
 /* Records a failure (if none is recorded yet) and returns status. Control characters in
- * the message become '?', so it always prints as one line. */
+ * the message become '?', so it always prints as one line. file is a __FILE__ (or another
+ * error's file); it is kept relative to the source tree however the build spelled it. */
 int wb_error_set(struct wb_error *err, int status, const char *file, int line,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

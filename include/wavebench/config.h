@@ -93,6 +93,7 @@ struct wb_config {
     char output_dir[WB_PATH_LEN];
     char output[WB_PATH_LEN]; /* results file name; empty: wavebench-YYYYmmdd-HHMMSS.h5 */
     bool quiet;
+    bool verbose;    /* the error line ends with where in the source it was raised */
     struct wb_coll_config coll;
     struct wb_arrays_config arrays;
     struct wb_pinn_config pinn;

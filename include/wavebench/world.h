@@ -26,7 +26,8 @@ struct wb_world {
 int wb_world_init(struct wb_world *w, int *argc, char ***argv, struct wb_error *err);
 
 /* Collective: every rank passes its own err; all leave with the same one, the
- * worst status and the message of the lowest rank that had it. Returns that status. */
+ * worst status and the message and source location of the lowest rank that had it.
+ * Returns that status. */
 int wb_world_agree(const struct wb_world *w, struct wb_error *err);
 
 /* Ends the job from one rank after an MPI call failed inside a collective phase, which

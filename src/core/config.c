@@ -64,6 +64,8 @@ static const struct key keys[] = {
      "results file name (default wavebench-YYYYmmdd-HHMMSS.h5)", KEY_EMPTY_OK},
     {"run", "quiet", KEY_BOOL, OFF(quiet), 0, 0, NULL, "quiet", 'q', "false",
      "print nothing but errors", 0},
+    {"run", "verbose", KEY_BOOL, OFF(verbose), 0, 0, NULL, "verbose", 'v', "false",
+     "end the error line with the source file and line that raised it", 0},
 
     {"collectives", "collectives", KEY_SET, OFF(coll.colls), 0, 0, coll_names, "coll", 'c',
      "allreduce,reduce,reduce_scatter,allgather,broadcast,alltoall", "collectives to sweep", 0},
@@ -538,11 +540,13 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
     *action = WB_ACTION_RUN;
 
     /* The file comes first whatever its place on the command line, so options override it. */
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && err->status == WB_OK; i++) {
         const char *path = NULL;
         if (strcmp(argv[i], "--config") == 0) {
-            if (i + 1 >= argc)
-                return WB_FAIL(err, WB_ERR_USAGE, "--config: missing file name");
+            if (i + 1 >= argc) {
+                WB_FAIL(err, WB_ERR_USAGE, "--config: missing file name");
+                break;
+            }
             path = argv[++i];
         } else if (strncmp(argv[i], "--config=", 9) == 0) {
             path = argv[i] + 9;
@@ -551,12 +555,13 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
         }
         if (path) {
             if (cfg->config_file[0])
-                return WB_FAIL(err, WB_ERR_USAGE, "--config: given more than once");
-            if (is_blank(path))
-                return WB_FAIL(err, WB_ERR_USAGE, "--config: missing file name");
-            snprintf(cfg->config_file, sizeof cfg->config_file, "%s", path);
-            if (load_file(cfg, path, err) != WB_OK)
-                return err->status;
+                WB_FAIL(err, WB_ERR_USAGE, "--config: given more than once");
+            else if (is_blank(path))
+                WB_FAIL(err, WB_ERR_USAGE, "--config: missing file name");
+            else
+                snprintf(cfg->config_file, sizeof cfg->config_file, "%s", path);
+            if (err->status == WB_OK)
+                load_file(cfg, path, err);
         }
     }
 
@@ -569,9 +574,12 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
 
     optind = 0; /* 0, not 1: glibc then resets all of its state, so loading twice works */
     opterr = 0;
+    /* After an error the options are still read, but only verbose takes effect: wherever it
+     * stands, the error line then ends with its source location. */
+    int known;
+    const struct key *verbose = find_key("run", "verbose", &known);
     int c, longindex;
-    while (err->status == WB_OK &&
-           (c = getopt_long(argc, argv, shortopts, opts, &longindex)) != -1) {
+    while ((c = getopt_long(argc, argv, shortopts, opts, &longindex)) != -1) {
         const struct key *k = NULL;
         if (c >= OPT_KEY && (size_t)(c - OPT_KEY) < NKEYS) {
             k = &keys[c - OPT_KEY];
@@ -599,12 +607,12 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
         } else {
             k = key_by_short(c);
         }
-        if (!k)
+        if (!k || (err->status != WB_OK && k != verbose))
             continue;
         size_t idx = (size_t)(k - keys);
         if (seen[idx]) {
             WB_FAIL(err, WB_ERR_USAGE, "--%s: given more than once", k->opt);
-            break;
+            continue;
         }
         seen[idx] = 1;
         const char *value = optarg ? optarg : (k->type == KEY_BOOL ? "true" : "");

@@ -127,14 +127,17 @@ int wb_world_agree(const struct wb_world *w, struct wb_error *err)
     }
     if (worst.severity == 0)
         return WB_OK;
-    /* MAXLOC keeps the lowest rank among equal severities; it tells its status and message. */
-    struct { int status; char msg[WB_ERR_MSG_LEN]; } told = {err->status, ""};
+    /* MAXLOC keeps the lowest rank among equal severities; it tells its status, message
+     * and where in the source it was raised. */
+    struct { int status, line; char msg[WB_ERR_MSG_LEN], file[WB_ERR_FILE_LEN]; } told = {
+        err->status, err->line, "", ""};
     memcpy(told.msg, err->msg, sizeof told.msg);
+    memcpy(told.file, err->file, sizeof told.file);
     MPI_Bcast(&told, sizeof told, MPI_BYTE, worst.rank, w->comm);
     char *msg = told.msg;
     err->status = told.status;
-    err->file = w->rank == worst.rank ? err->file : NULL;
-    err->line = w->rank == worst.rank ? err->line : 0;
+    memcpy(err->file, told.file, sizeof err->file);
+    err->line = told.line;
     /* Usage errors read the same from any rank; others say where they happened, once. */
     if (told.status == WB_ERR_USAGE || w->size == 1 || strncmp(msg, "rank ", 5) == 0)
         memcpy(err->msg, msg, sizeof err->msg);

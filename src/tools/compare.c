@@ -59,8 +59,8 @@ static size_t parse_ini(const char *text, struct ini_kv *kv, size_t cap)
 static bool ignored_key(const char *key)
 {
     static const char *const keys[] = {"run.output_dir", "run.output", "run.quiet",
-                                       "pinn.checkpoint", "pinn.resume", "pinn.checkpoint_every",
-                                       NULL};
+                                       "run.verbose", "pinn.checkpoint", "pinn.resume",
+                                       "pinn.checkpoint_every", NULL};
     if (strncmp(key, "report.", 7) == 0 || strncmp(key, "debug.", 6) == 0)
         return true;
     for (const char *const *k = keys; *k; k++)

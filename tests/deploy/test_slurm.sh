@@ -4,6 +4,9 @@
 # each job runs wavebench on a tiny configuration and leaves a valid results
 # file named after the job id; a wavebench that fails its check
 # (--debug-corrupt-rank 0, exit 3) makes `sbatch --wait` and the job fail.
+# Jobs are submitted from a fresh directory, so the scripts must find their
+# shared helper (jobs/wavebench-job.sh) from where they were submitted; a copy
+# of a script without the helper fails with exit 2 and says why.
 # Skips (77) only where Slurm cannot start here (not root, not installed, or
 # the daemons do not come up); set WB_REQUIRE_SLURM=1 to make that a failure.
 set -u
@@ -84,7 +87,8 @@ EOF
 
 # run_job NAME EXPECTED_RC SBATCH_ARGS... -- SCRIPT WAVEBENCH_ARGS...
 # Submits with `sbatch --wait` from a fresh directory and checks the exit
-# code; on success the results file; on failure the job state in slurmctld.
+# code; on success the results file; on failure the job state in slurmctld
+# and that the log explains it ($explain, default "exit EXPECTED_RC").
 n=0
 run_job() {
     name=$1
@@ -134,8 +138,8 @@ run_job() {
             *JobState=FAILED*ExitCode=$want:0*) echo "  slurmctld: $state" ;;
             *) echo "  job state is not FAILED with exit $want: '$state'"; ok=0 ;;
         esac
-        if [ -n "$log" ] && ! grep -q "exit $want" "$log"; then
-            echo "  the job log does not explain exit $want"
+        if [ -n "$log" ] && ! grep -q "${explain:-exit $want}" "$log"; then
+            echo "  the job log does not say '${explain:-exit $want}'"
             ok=0
         fi
     fi
@@ -172,6 +176,17 @@ fi
 run_job "aws-pcluster.sh, srun" 0 --export=ALL,WB_LAUNCHER=srun $AWS_LOCAL "$AWS_SH" $WB_ARGS
 # shellcheck disable=SC2086
 run_job "aws-pcluster.sh, failing wavebench fails the job" 3 $AWS_LOCAL "$AWS_SH" $WB_ARGS --debug-corrupt-rank 0
+# A copy of a job script away from the helper: a clear error, exit 2; the
+# helper named in WB_JOB_HELPER: the copy runs.
+mkdir -p "$work/lone"
+cp "$SLURM_SH" "$work/lone/slurm.sh"
+explain="jobs/wavebench-job.sh not found"
+# shellcheck disable=SC2086
+run_job "slurm.sh copied without its helper fails and says so" 2 "$work/lone/slurm.sh" $WB_ARGS
+explain=
+# shellcheck disable=SC2086
+run_job "slurm.sh copy, WB_JOB_HELPER" 0 --export="ALL,WB_JOB_HELPER=$WB_SRCDIR/jobs/wavebench-job.sh" \
+    "$work/lone/slurm.sh" $WB_ARGS
 # The AWS headers as shipped ask for GPUs this node does not have: Slurm
 # refuses the job at submission, it does not run on the wrong hardware.
 (cd "$work" && sbatch --parsable "$AWS_SH" >/dev/null 2>&1)

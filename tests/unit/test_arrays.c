@@ -1,5 +1,6 @@
 /* Unit tests of the arrays suite's parts: partition, slice plans, data and exact answers,
- * and every kernel against a naive reference (odd lengths, unaligned starts). No MPI. */
+ * every kernel against a naive reference (odd lengths, unaligned starts), memory, one
+ * rank's arrays and the operations that need no communication. No MPI call. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wavebench/arrays.h"
+#include "wavebench/array_kernels.h"
+#include "wavebench/darray.h"
+#include "wavebench/exact.h"
+#include "wavebench/memory.h"
+#include "wavebench/ops.h"
+#include "wavebench/partition.h"
+#include "wavebench/slice.h"
 
 static void test_partition(void **state)
 {
@@ -21,11 +28,11 @@ static void test_partition(void **state)
             int64_t next = 0, base = n / p;
             for (int r = 0; r < p; r++) {
                 int64_t lo, count;
-                wb_arrays_partition(n, p, r, &lo, &count);
+                wb_partition_block(n, p, r, &lo, &count);
                 assert_int_equal(lo, next); /* contiguous, in rank order */
                 assert_int_equal(count, base + (r < n % p ? 1 : 0));
                 for (int64_t i = lo; i < lo + count; i++)
-                    assert_int_equal(wb_arrays_owner(n, p, i), r);
+                    assert_int_equal(wb_partition_owner(n, p, i), r);
                 next += count;
             }
             assert_int_equal(next, n);
@@ -33,10 +40,10 @@ static void test_partition(void **state)
     }
     /* Large n: the blocks still tile the array. */
     int64_t lo, count, n = (int64_t)1 << 40;
-    wb_arrays_partition(n + 5, 7, 6, &lo, &count);
+    wb_partition_block(n + 5, 7, 6, &lo, &count);
     assert_int_equal(lo + count, n + 5);
-    assert_int_equal(wb_arrays_owner(n + 5, 7, n + 4), 6);
-    assert_int_equal(wb_arrays_owner(n + 5, 7, 0), 0);
+    assert_int_equal(wb_partition_owner(n + 5, 7, n + 4), 6);
+    assert_int_equal(wb_partition_owner(n + 5, 7, 0), 0);
 }
 
 /* Python's len(range(n)[start:stop:step]) for start >= 0, step >= 1 (stop -1: the end). */
@@ -54,18 +61,18 @@ static int64_t naive_slice_len(int64_t n, int64_t start, int64_t stop, int64_t s
  * result with a[start:stop:step] taken directly. */
 static void check_slice(int64_t n, int p, int64_t start, int64_t stop, int64_t step)
 {
-    int64_t m = wb_arrays_slice_len(n, start, stop, step);
+    int64_t m = wb_slice_len(n, start, stop, step);
     assert_int_equal(m, naive_slice_len(n, start, stop, step));
     double *a = malloc(sizeof(double) * (size_t)(n + 1));
     double *result = malloc(sizeof(double) * (size_t)(m + 1));
     int64_t send[7][7], recv[7][7];
-    struct wb_arrays_slice_plan plan[7];
+    struct wb_slice_plan plan[7];
     assert_non_null(a);
     assert_non_null(result);
     for (int64_t i = 0; i < n; i++)
         a[i] = (double)(i * 10 + 1);
     for (int r = 0; r < p; r++)
-        wb_arrays_slice_plan(&plan[r], n, p, r, start, stop, step, send[r], recv[r]);
+        wb_slice_plan(&plan[r], n, p, r, start, stop, step, send[r], recv[r]);
     for (int64_t k = 0; k < m; k++)
         result[k] = -1;
     for (int q = 0; q < p; q++) { /* receiver q */
@@ -73,7 +80,7 @@ static void check_slice(int64_t n, int p, int64_t start, int64_t stop, int64_t s
         for (int r = 0; r < p; r++) {   /* from source r, in order */
             assert_int_equal(recv[q][r], send[r][q]);
             int64_t lo, count, skip = 0;
-            wb_arrays_partition(n, p, r, &lo, &count);
+            wb_partition_block(n, p, r, &lo, &count);
             for (int s = 0; s < q; s++)
                 skip += send[r][s];
             double pack[64];
@@ -127,27 +134,27 @@ static void test_slice(void **state)
     /* Steps larger than the array and huge stops. */
     check_slice(40, 3, 3, -1, 1000);
     check_slice(40, 4, 0, (int64_t)1 << 50, 39);
-    assert_int_equal(wb_arrays_slice_len(10, 0, -1, 2), 5);
-    assert_int_equal(wb_arrays_slice_len(10, 10, -1, 1), 0);
-    assert_int_equal(wb_arrays_slice_len(10, 3, 3, 1), 0);
-    assert_int_equal(wb_arrays_slice_len((int64_t)1 << 40, 1, -1, 3), (((int64_t)1 << 40) - 1 + 2) / 3);
+    assert_int_equal(wb_slice_len(10, 0, -1, 2), 5);
+    assert_int_equal(wb_slice_len(10, 10, -1, 1), 0);
+    assert_int_equal(wb_slice_len(10, 3, 3, 1), 0);
+    assert_int_equal(wb_slice_len((int64_t)1 << 40, 1, -1, 3), (((int64_t)1 << 40) - 1 + 2) / 3);
 }
 
-/* The closed forms against sums over wb_arrays_value itself, and the fill against it. */
+/* The closed forms against sums over wb_exact_a itself, and the fill against it. */
 static void test_exact(void **state)
 {
     (void)state;
     const int64_t extra[] = {1999, 4096, 100003};
     for (int64_t t = 1; t <= 700 + (int64_t)WB_ARRAY_LEN(extra); t++) {
         int64_t n = t <= 700 ? t : extra[t - 701];
-        struct wb_arrays_exact e;
-        wb_arrays_exact(&e, n);
+        struct wb_exact_answers e;
+        wb_exact_answers(&e, n);
         int64_t sum = 0, sabs = 0, sq = 0, dot = 0, dabs = 0, mn = 0, mx = 0, imn = -1, imx = -1;
         for (int64_t i = 0; i < n; i++) {
-            int64_t a = wb_arrays_value(i, n), b = wb_arrays_value_b(i);
+            int64_t a = wb_exact_a(i, n), b = wb_exact_b(i);
             assert_true(a >= -20 && a <= 20 && b >= -8 && b <= 8);
             if (i % 97 == 0 || i == n - 1)
-                assert_int_equal(wb_arrays_prefix(i, n), sum);
+                assert_int_equal(wb_exact_prefix(i, n), sum);
             sum += a;
             sabs += a < 0 ? -a : a;
             sq += a * a;
@@ -162,7 +169,7 @@ static void test_exact(void **state)
                 imx = i;
             }
         }
-        assert_int_equal(wb_arrays_prefix(n, n), sum);
+        assert_int_equal(wb_exact_prefix(n, n), sum);
         assert_int_equal(e.sum, sum);
         assert_int_equal(e.sum_abs, sabs);
         assert_int_equal(e.sumsq, sq);
@@ -174,8 +181,8 @@ static void test_exact(void **state)
         assert_int_equal(e.imax, imx);
     }
     /* The planted extremes are ties: the lowest index wins. */
-    struct wb_arrays_exact e;
-    wb_arrays_exact(&e, 1000);
+    struct wb_exact_answers e;
+    wb_exact_answers(&e, 1000);
     assert_int_equal(e.min, -20);
     assert_int_equal(e.imin, 500);
     assert_int_equal(e.max, 20);
@@ -187,10 +194,10 @@ static void test_exact(void **state)
     for (int64_t lo = 0; lo < n; lo += 97) {
         int64_t count = lo + 300 > n ? n - lo : 300;
         for (int which = 0; which < 2; which++) {
-            wb_arrays_fill(WB_ADTYPE_DOUBLE, d, which, lo, count, n);
-            wb_arrays_fill(WB_ADTYPE_FLOAT, f, which, lo, count, n);
+            wb_exact_fill(WB_ADTYPE_DOUBLE, d, which, lo, count, n);
+            wb_exact_fill(WB_ADTYPE_FLOAT, f, which, lo, count, n);
             for (int64_t i = 0; i < count; i++) {
-                int64_t v = which ? wb_arrays_value_b(lo + i) : wb_arrays_value(lo + i, n);
+                int64_t v = which ? wb_exact_b(lo + i) : wb_exact_a(lo + i, n);
                 assert_true(d[i] == (double)v);
                 assert_true(f[i] == (float)v);
             }
@@ -398,8 +405,8 @@ static void test_norm_safe(void **state)
         for (int i = 0; i < 100; i++)
             d[i] = (i % 2 ? 3 : 4) * scales[s];
         /* 50 * 9 + 50 * 16 = 1250 */
-        assert_int_equal(wb_arrays_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm,
-                                        &scaled), MPI_SUCCESS);
+        assert_int_equal(wb_ops_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm,
+                                     &scaled), MPI_SUCCESS);
         assert_int_equal(scaled, s != 0);
         assert_true(fabs(norm - sqrt(1250.0) * scales[s]) <= 1e-14 * sqrt(1250.0) * scales[s]);
     }
@@ -407,15 +414,15 @@ static void test_norm_safe(void **state)
     for (size_t s = 0; s < WB_ARRAY_LEN(fscales); s++) {
         for (int i = 0; i < 100; i++)
             f[i] = (i % 2 ? 3 : 4) * fscales[s];
-        assert_int_equal(wb_arrays_norm(WB_ADTYPE_FLOAT, f, 100, 100, MPI_COMM_NULL, &norm,
-                                        &scaled), MPI_SUCCESS);
+        assert_int_equal(wb_ops_norm(WB_ADTYPE_FLOAT, f, 100, 100, MPI_COMM_NULL, &norm,
+                                     &scaled), MPI_SUCCESS);
         assert_int_equal(scaled, s != 0);
         double want = sqrt(1250.0) * fscales[s];
         assert_true(fabs(norm - want) <= 1e-6 * want);
     }
     for (int i = 0; i < 100; i++)
         d[i] = 0;
-    wb_arrays_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm, &scaled);
+    wb_ops_norm(WB_ADTYPE_DOUBLE, d, 100, 100, MPI_COMM_NULL, &norm, &scaled);
     assert_true(norm == 0);
 }
 
@@ -423,22 +430,134 @@ static void test_alloc(void **state)
 {
     (void)state;
     int huge = -1;
-    char *p = wb_arrays_alloc((size_t)5 << 20, &huge);
+    char *p = wb_memory_alloc((size_t)5 << 20, &huge);
     assert_non_null(p);
     assert_int_equal((uintptr_t)p % ((uintptr_t)2 << 20), 0);
     assert_true(huge == 0 || huge == 1);
     memset(p, 1, (size_t)5 << 20);
     free(p);
-    p = wb_arrays_alloc(100, NULL);
+    p = wb_memory_alloc(100, NULL);
     assert_non_null(p);
     assert_int_equal((uintptr_t)p % 64, 0);
     free(p);
     struct wb_arrays_config ac = {.n = 1000000, .ops = 1u << WB_AOP_SUM, .slice_step = 2,
                                   .slice_stop = -1};
-    int64_t one = wb_arrays_rank_bytes(&ac, 1, 0, 8), two = wb_arrays_rank_bytes(&ac, 2, 0, 8);
+    int64_t one = wb_darray_rank_bytes(&ac, 1, 0, 8), two = wb_darray_rank_bytes(&ac, 2, 0, 8);
     assert_true(one >= 3 * 8000000 && two >= 3 * 4000000 && two < one);
     ac.ops |= 1u << WB_AOP_SLICE;
-    assert_true(wb_arrays_rank_bytes(&ac, 1, 0, 8) >= one + 2 * 4000000);
+    assert_true(wb_darray_rank_bytes(&ac, 1, 0, 8) >= one + 2 * 4000000);
+}
+
+static void test_memory(void **state)
+{
+    (void)state;
+    const size_t mib = (size_t)1 << 20;
+    /* Below 1 MiB: 64-byte multiples plus a spare line; from 1 MiB: whole huge pages. */
+    assert_int_equal(wb_memory_size(1), 128);
+    assert_int_equal(wb_memory_size(100), 192);
+    assert_int_equal(wb_memory_size(mib - 1), mib + 64);
+    assert_int_equal(wb_memory_size(mib), WB_MEMORY_HUGE_PAGE);
+    assert_int_equal(wb_memory_size(5 * mib), 3 * WB_MEMORY_HUGE_PAGE);
+    int64_t avail = wb_memory_available();
+    assert_true(avail == -1 || avail > 0);
+}
+
+/* Every rank's block holds the data of its global indices; the slice's counts leave out
+ * what stays on the rank, and the sizes match what rank_bytes promises. */
+static void test_darray(void **state)
+{
+    (void)state;
+    struct wb_arrays_config ac = {.n = 1001, .ops = (1u << WB_AOP_SUM) | (1u << WB_AOP_SLICE),
+                                  .slice_start = 5, .slice_stop = 990, .slice_step = 3};
+    for (int p = 1; p <= 4; p++) {
+        int64_t m = wb_slice_len(ac.n, ac.slice_start, ac.slice_stop, ac.slice_step);
+        int64_t received = 0;
+        for (int r = 0; r < p; r++) {
+            struct wb_darray A = {0};
+            struct wb_error err;
+            wb_error_clear(&err);
+            assert_int_equal(wb_darray_init(&A, MPI_COMM_SELF, r, p, WB_ADTYPE_DOUBLE, &ac, &err),
+                             WB_OK);
+            int64_t lo, count;
+            wb_partition_block(ac.n, p, r, &lo, &count);
+            assert_int_equal(A.lo, lo);
+            assert_int_equal(A.count, count);
+            for (int64_t i = 0; i < count; i++) {
+                assert_true(((double *)A.a)[i] == (double)wb_exact_a(lo + i, ac.n));
+                assert_true(((double *)A.b)[i] == (double)wb_exact_b(lo + i));
+            }
+            int64_t sent = A.self_count, got = A.self_count;
+            assert_int_equal(A.scounts[r], 0);
+            assert_int_equal(A.rcounts[r], 0);
+            for (int q = 0; q < p; q++) {
+                sent += A.scounts[q];
+                got += A.rcounts[q];
+            }
+            assert_int_equal(sent, A.plan.nsel);
+            assert_int_equal(got, A.plan.out_count);
+            assert_int_equal(A.plan.remote, A.plan.nsel - A.self_count);
+            received += got;
+            int64_t want = 3 * (int64_t)wb_memory_size((size_t)count * 8) +
+                           (int64_t)wb_memory_size((size_t)A.plan.out_count * 8) +
+                           (int64_t)wb_memory_size((size_t)A.plan.nsel * 8);
+            assert_int_equal(wb_darray_rank_bytes(&ac, p, r, 8), want);
+            wb_darray_free(&A);
+            assert_null(A.a);
+            assert_null(A.scounts);
+            wb_darray_free(&A); /* twice is harmless */
+        }
+        assert_int_equal(received, m);
+    }
+}
+
+/* The operations without communication on one rank: their check accepts the kernels'
+ * output and catches a corrupted value; the reductions' check against the exact answers. */
+static void test_ops(void **state)
+{
+    (void)state;
+    struct wb_arrays_config ac = {.n = 4099, .ops = (1u << WB_AOP_COUNT) - 1, .alpha = 0.5,
+                                  .slice_stop = -1, .slice_step = 2};
+    struct wb_exact_answers e;
+    wb_exact_answers(&e, ac.n);
+    for (int dtype = 0; dtype < WB_ADTYPE_COUNT; dtype++) {
+        struct wb_darray A = {0};
+        struct wb_error err;
+        wb_error_clear(&err);
+        assert_int_equal(wb_darray_init(&A, MPI_COMM_SELF, 0, 1, dtype, &ac, &err), WB_OK);
+        const int local[] = {WB_AOP_SCALE, WB_AOP_ADD, WB_AOP_AXPY, WB_AOP_CUMSUM};
+        for (size_t k = 0; k < WB_ARRAY_LEN(local); k++) {
+            int op = local[k];
+            struct wb_ops_result res;
+            wb_ops_prepare(&A, op);
+            for (int run = 0; run < 3; run++)
+                assert_int_equal(wb_ops_run(&A, &ac, op, &res), MPI_SUCCESS);
+            assert_int_equal(res.index, -1);
+            assert_int_equal(wb_ops_check(&A, &ac, op, &res, &e), 0);
+            wb_ops_corrupt(&A, op, &res);
+            assert_int_equal(wb_ops_check(&A, &ac, op, &res, &e), 1);
+        }
+        /* axpy ran three times from y = b: the check followed the count. */
+        assert_int_equal(A.axpy_applied, 3);
+        struct wb_ops_result sum = {.value = (double)e.sum, .index = -1};
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_SUM, &sum, &e), 0);
+        wb_ops_corrupt(&A, WB_AOP_SUM, &sum);
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_SUM, &sum, &e), 1);
+        struct wb_ops_result mn = {.value = (double)e.min, .index = e.imin};
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_MIN, &mn, &e), 0);
+        mn.index++;
+        assert_int_equal(wb_ops_check(&A, &ac, WB_AOP_MIN, &mn, &e), 1);
+        wb_darray_free(&A);
+    }
+    int64_t index;
+    assert_true(wb_ops_expected(WB_AOP_SUM, &e, &index) == (double)e.sum && index == -1);
+    assert_true(wb_ops_expected(WB_AOP_MAX, &e, &index) == (double)e.max && index == e.imax);
+    assert_true(wb_ops_expected(WB_AOP_NORM, &e, &index) == sqrt((double)e.sumsq));
+    assert_true(isnan(wb_ops_expected(WB_AOP_SCALE, &e, &index)) && index == -1);
+    /* STREAM's counting: reads plus writes, the norm's second pass reads twice more. */
+    assert_true(wb_ops_bytes(WB_AOP_SUM, 1000, 0, 8, 0) == 8000);
+    assert_true(wb_ops_bytes(WB_AOP_ADD, 1000, 0, 4, 0) == 12000);
+    assert_true(wb_ops_bytes(WB_AOP_NORM, 1000, 0, 8, 1) == 24000);
+    assert_true(wb_ops_bytes(WB_AOP_SLICE, 1000, 300, 8, 0) == 4800);
 }
 
 int main(void)
@@ -452,6 +571,9 @@ int main(void)
         cmocka_unit_test(test_sum_accuracy),
         cmocka_unit_test(test_norm_safe),
         cmocka_unit_test(test_alloc),
+        cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_darray),
+        cmocka_unit_test(test_ops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

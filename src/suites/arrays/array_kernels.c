@@ -4,7 +4,7 @@
  * (the `omp simd` loops) and -ffinite-math-only -fno-signed-zeros (so that `a < b ? a : b`
  * is a min GCC can vectorise: inputs hold no NaN or infinity, which the suite's data
  * never do); the kernels themselves are in array_kernels_impl.h, once per element type. */
-#include "wavebench/arrays.h"
+#include "wavebench/array_kernels.h"
 
 #include <math.h>
 

@@ -1,337 +1,23 @@
-/* wavebench distributed arrays suite: partition, data with known answers, slice plans,
- * memory checks, and the harness (serial baseline, timing, checks, table). The local
- * kernels are in array_kernels.c. */
-#define _DEFAULT_SOURCE /* madvise */
+/* wavebench distributed arrays suite: the harness. Checks the configuration before any
+ * work, then per type runs every operation (ops.h) on the serial baseline and in
+ * parallel, times it, checks it and fills the table "arrays/ops". */
+#define _DEFAULT_SOURCE /* nanosleep */
 #include "wavebench/arrays.h"
 
-#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
+#include "wavebench/array_kernels.h"
+#include "wavebench/darray.h"
+#include "wavebench/exact.h"
+#include "wavebench/memory.h"
+#include "wavebench/ops.h"
+#include "wavebench/slice.h"
 #include "wavebench/stats.h"
-
-/* ---- partition ------------------------------------------------------------------------ */
-
-void wb_arrays_partition(int64_t n, int p, int r, int64_t *lo, int64_t *count)
-{
-    int64_t base = n / p, rem = n % p;
-    *count = base + (r < rem);
-    *lo = (int64_t)r * base + (r < rem ? r : rem);
-}
-
-int wb_arrays_owner(int64_t n, int p, int64_t i)
-{
-    int64_t base = n / p, rem = n % p, big = rem * (base + 1);
-    if (i < big)
-        return (int)(i / (base + 1));
-    return (int)(rem + (i - big) / base); /* i >= big implies base >= 1 */
-}
-
-/* ---- slice ------------------------------------------------------------------------------ */
-
-int64_t wb_arrays_slice_len(int64_t n, int64_t start, int64_t stop, int64_t step)
-{
-    if (stop < 0 || stop > n)
-        stop = n;
-    if (start >= stop)
-        return 0;
-    return (stop - start + step - 1) / step;
-}
-
-int64_t wb_arrays_slice_before(int64_t i, int64_t start, int64_t step, int64_t m)
-{
-    if (i <= start)
-        return 0;
-    int64_t k = (i - start + step - 1) / step;
-    return k < m ? k : m;
-}
-
-static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
-{
-    int64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
-    return hi > lo ? hi - lo : 0;
-}
-
-void wb_arrays_slice_plan(struct wb_arrays_slice_plan *plan, int64_t n, int p, int r,
-                          int64_t start, int64_t stop, int64_t step, int64_t *sendcounts,
-                          int64_t *recvcounts)
-{
-    int64_t m = wb_arrays_slice_len(n, start, stop, step), lo, count;
-    wb_arrays_partition(n, p, r, &lo, &count);
-    /* My selected elements are result elements k0 .. k1-1, in order. */
-    int64_t k0 = wb_arrays_slice_before(lo, start, step, m);
-    int64_t k1 = wb_arrays_slice_before(lo + count, start, step, m);
-    plan->m = m;
-    plan->nsel = k1 - k0;
-    plan->first = plan->nsel ? start + k0 * step - lo : 0;
-    wb_arrays_partition(m, p, r, &plan->out_lo, &plan->out_count);
-    plan->remote = plan->nsel;
-    for (int q = 0; q < p; q++) {
-        int64_t qlo, qcount, olo, ocount;
-        wb_arrays_partition(m, p, q, &olo, &ocount);
-        int64_t send = overlap(k0, k1, olo, olo + ocount);
-        if (q == r)
-            plan->remote -= send;
-        if (sendcounts)
-            sendcounts[q] = send;
-        if (recvcounts) {
-            wb_arrays_partition(n, p, q, &qlo, &qcount);
-            recvcounts[q] = overlap(wb_arrays_slice_before(qlo, start, step, m),
-                                    wb_arrays_slice_before(qlo + qcount, start, step, m),
-                                    plan->out_lo, plan->out_lo + plan->out_count);
-        }
-    }
-}
-
-/* ---- data and exact answers --------------------------------------------------------- */
-
-#define A_MOD 31
-#define A_MUL 13
-#define A_ADD 7
-#define A_OFF 14
-#define B_MOD 17
-#define B_MUL 7
-#define B_ADD 3
-#define B_OFF 8
-#define SPECIAL_MIN (-20)
-#define SPECIAL_MAX 20
-
-static int64_t pattern_a(int64_t i)
-{
-    return (A_MUL * (i % A_MOD) + A_ADD) % A_MOD - A_OFF;
-}
-
-int64_t wb_arrays_value_b(int64_t i)
-{
-    return (B_MUL * (i % B_MOD) + B_ADD) % B_MOD - B_OFF;
-}
-
-/* The distinct special positions of an n-element array (at most 4). */
-static int specials(int64_t n, int64_t pos[4])
-{
-    const int64_t cand[4] = {n / 2, n - 1, n / 3, 2 * n / 3};
-    int k = 0;
-    for (int c = 0; c < 4; c++) {
-        int dup = 0;
-        for (int j = 0; j < k; j++)
-            dup |= pos[j] == cand[c];
-        if (!dup)
-            pos[k++] = cand[c];
-    }
-    return k;
-}
-
-int64_t wb_arrays_value(int64_t i, int64_t n)
-{
-    if (i == n / 2 || i == n - 1)
-        return SPECIAL_MIN;
-    if (i == n / 3 || i == 2 * n / 3)
-        return SPECIAL_MAX;
-    return pattern_a(i);
-}
-
-#define FILL_AS(T)                                                                    \
-    do {                                                                              \
-        T *p = buf;                                                                   \
-        for (int64_t i = 0; i < count; i++) {                                         \
-            p[i] = (T)(res - off);                                                    \
-            res += mul;                                                               \
-            if (res >= mod)                                                           \
-                res -= mod;                                                           \
-        }                                                                             \
-        for (int k = 0; which == 0 && k < nspecial; k++)                              \
-            if (pos[k] >= lo && pos[k] < lo + count)                                  \
-                p[pos[k] - lo] = (T)wb_arrays_value(pos[k], n);                       \
-    } while (0)
-
-void wb_arrays_fill(int dtype, void *buf, int which, int64_t lo, int64_t count, int64_t n)
-{
-    int64_t mod = which ? B_MOD : A_MOD, mul = which ? B_MUL : A_MUL;
-    int64_t off = which ? B_OFF : A_OFF;
-    int64_t res = (mul * (lo % mod) + (which ? B_ADD : A_ADD)) % mod;
-    int64_t pos[4];
-    int nspecial = specials(n, pos);
-    if (dtype == WB_ADTYPE_FLOAT)
-        FILL_AS(float);
-    else
-        FILL_AS(double);
-}
-
-/* Sum over i in [0, n) of f(i) for f periodic with period `period`. */
-static int64_t periodic_sum(int64_t n, int64_t period, int64_t (*f)(int64_t, int), int what)
-{
-    int64_t full = 0, part = 0, rem = n % period;
-    for (int64_t i = 0; i < period; i++) {
-        int64_t v = f(i, what);
-        full += v;
-        if (i < rem)
-            part += v;
-    }
-    return (n / period) * full + part;
-}
-
-enum { F_A, F_ABS_A, F_SQ_A, F_AB, F_ABS_AB };
-
-static int64_t term(int64_t i, int what)
-{
-    int64_t a = pattern_a(i), b = wb_arrays_value_b(i);
-    switch (what) {
-    case F_A: return a;
-    case F_ABS_A: return a < 0 ? -a : a;
-    case F_SQ_A: return a * a;
-    case F_AB: return a * b;
-    default: return a * b < 0 ? -a * b : a * b;
-    }
-}
-
-static int64_t abs64(int64_t v)
-{
-    return v < 0 ? -v : v;
-}
-
-/* The extreme value and its lowest index. Small arrays: a scan. Larger ones: the
- * candidates are the specials and the first 5 places of the pattern's extreme (the
- * specials overwrite at most 4 of them). */
-static void extreme(int64_t n, int want_max, int64_t *value, int64_t *index)
-{
-    int64_t pos[4], first = 0;
-    int k = specials(n, pos);
-    while (pattern_a(first) != (want_max ? A_MOD - 1 - A_OFF : -A_OFF))
-        first++;
-    int ncand = n <= 6 * A_MOD ? (int)n : k + 5;
-    *index = -1;
-    *value = 0;
-    for (int c = 0; c < ncand; c++) {
-        int64_t i = n <= 6 * A_MOD ? c : c < k ? pos[c] : first + (int64_t)(c - k) * A_MOD;
-        if (i >= n)
-            continue;
-        int64_t v = wb_arrays_value(i, n);
-        int better = want_max ? v > *value : v < *value;
-        if (*index < 0 || better || (v == *value && i < *index)) {
-            *value = v;
-            *index = i;
-        }
-    }
-}
-
-void wb_arrays_exact(struct wb_arrays_exact *e, int64_t n)
-{
-    e->sum = periodic_sum(n, A_MOD, term, F_A);
-    e->sum_abs = periodic_sum(n, A_MOD, term, F_ABS_A);
-    e->sumsq = periodic_sum(n, A_MOD, term, F_SQ_A);
-    e->dot = periodic_sum(n, A_MOD * B_MOD, term, F_AB);
-    e->dot_abs = periodic_sum(n, A_MOD * B_MOD, term, F_ABS_AB);
-    int64_t pos[4];
-    int k = specials(n, pos);
-    for (int c = 0; c < k; c++) {
-        int64_t i = pos[c], v = wb_arrays_value(i, n), p = pattern_a(i), b = wb_arrays_value_b(i);
-        e->sum += v - p;
-        e->sum_abs += abs64(v) - abs64(p);
-        e->sumsq += v * v - p * p;
-        e->dot += (v - p) * b;
-        e->dot_abs += abs64(v * b) - abs64(p * b);
-    }
-    extreme(n, 0, &e->min, &e->imin);
-    extreme(n, 1, &e->max, &e->imax);
-}
-
-int64_t wb_arrays_prefix(int64_t i, int64_t n)
-{
-    int64_t s = periodic_sum(i, A_MOD, term, F_A), pos[4];
-    int k = specials(n, pos);
-    for (int c = 0; c < k; c++)
-        if (pos[c] < i)
-            s += wb_arrays_value(pos[c], n) - pattern_a(pos[c]);
-    return s;
-}
-
-/* ---- memory --------------------------------------------------------------------------- */
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-static size_t alloc_size(size_t bytes)
-{
-    if (bytes >= (HUGE_PAGE >> 1))
-        return (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    return (bytes + 63) / 64 * 64 + 64;
-}
-
-void *wb_arrays_alloc(size_t bytes, int *huge)
-{
-    size_t size = alloc_size(bytes);
-    void *p = NULL;
-    if (huge)
-        *huge = 0;
-    if (posix_memalign(&p, size >= HUGE_PAGE ? HUGE_PAGE : 64, size) != 0)
-        return NULL;
-    if (size >= HUGE_PAGE) {
-        int ok = madvise(p, size, MADV_HUGEPAGE) == 0;
-        if (huge)
-            *huge = ok;
-    }
-    return p;
-}
-
-int64_t wb_arrays_rank_bytes(const struct wb_arrays_config *ac, int p, int r, size_t elem_size)
-{
-    int64_t lo, count;
-    wb_arrays_partition(ac->n, p, r, &lo, &count);
-    int64_t total = 3 * (int64_t)alloc_size((size_t)count * elem_size);
-    if (ac->ops & (1u << WB_AOP_SLICE)) {
-        struct wb_arrays_slice_plan plan;
-        wb_arrays_slice_plan(&plan, ac->n, p, r, ac->slice_start, ac->slice_stop,
-                             ac->slice_step, NULL, NULL);
-        total += (int64_t)alloc_size((size_t)plan.out_count * elem_size);
-        if (ac->slice_step > 1)
-            total += (int64_t)alloc_size((size_t)plan.nsel * elem_size);
-    }
-    return total;
-}
-
-static int64_t read_number(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    long long v = -1;
-    if (f) {
-        if (fscanf(f, "%lld", &v) != 1)
-            v = -1;
-        fclose(f);
-    }
-    return v;
-}
-
-/* Bytes this process may still allocate: MemAvailable, lowered by a cgroup limit (v2 or
- * v1) when one is set. -1 when unknown. */
-static int64_t memory_available(void)
-{
-    int64_t avail = -1;
-    FILE *f = fopen("/proc/meminfo", "r");
-    if (f) {
-        char line[256];
-        long long kib;
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "MemAvailable: %lld kB", &kib) == 1)
-                avail = (int64_t)kib * 1024;
-        fclose(f);
-    }
-    int64_t limit = read_number("/sys/fs/cgroup/memory.max"); /* "max" reads as -1 */
-    int64_t used = read_number("/sys/fs/cgroup/memory.current");
-    if (limit < 0) {
-        limit = read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
-        used = read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes");
-    }
-    if (limit > 0 && used >= 0 && limit < ((int64_t)1 << 60)) {
-        int64_t room = limit > used ? limit - used : 0;
-        if (avail < 0 || room < avail)
-            avail = room;
-    }
-    return avail;
-}
 
 static size_t largest_elem(unsigned dtypes)
 {
@@ -343,7 +29,7 @@ int wb_arrays_validate(const struct wb_world *w, const struct wb_config *cfg, st
     const struct wb_arrays_config *ac = &cfg->arrays;
     int p = w->size;
     if (ac->ops & (1u << WB_AOP_SLICE)) {
-        if (wb_arrays_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step) == 0)
+        if (wb_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step) == 0)
             return WB_FAIL(err, WB_ERR_USAGE,
                            "[arrays] slice_start: %lld:%lld selects nothing from %lld elements; "
                            "allowed start 0 to %lld below slice_stop",
@@ -356,12 +42,12 @@ int wb_arrays_validate(const struct wb_world *w, const struct wb_config *cfg, st
     double need = 0;
     for (int r = 0; r < p; r++)
         if (w->locality_of[r] == w->locality)
-            need += (double)wb_arrays_rank_bytes(ac, p, r, es);
+            need += (double)wb_darray_rank_bytes(ac, p, r, es);
     if (ac->serial_baseline && w->locality_of[0] == w->locality) {
-        double serial = (double)wb_arrays_rank_bytes(ac, 1, 0, es);
+        double serial = (double)wb_darray_rank_bytes(ac, 1, 0, es);
         need = serial > need ? serial : need;
     }
-    int64_t avail = memory_available();
+    int64_t avail = wb_memory_available();
     const double usable = 0.9; /* room for MPI, the OS and the rest of wavebench */
     if (avail > 0 && need > usable * (double)avail) {
         double fit = (double)ac->n * usable * (double)avail / need;
@@ -383,441 +69,31 @@ int wb_arrays_validate(const struct wb_world *w, const struct wb_config *cfg, st
     return WB_OK;
 }
 
-/* ---- the suite ---------------------------------------------------------------------- */
-
-/* One set of distributed arrays of one type over one communicator (the world, or
- * MPI_COMM_SELF for the serial baseline). */
-struct darray {
-    MPI_Comm comm;
-    int rank, size;
-    int dtype;
-    size_t es;
-    MPI_Datatype type;
-    int64_t n, lo, count;
-    void *a, *b, *c;  /* inputs a, b; the result array, reused by every operation */
-    void *s, *pack;   /* slice result and its pack buffer (step > 1) */
-    struct wb_arrays_slice_plan plan;
-    int *scounts, *sdispls, *rcounts, *rdispls;
-    int huge;         /* madvise(MADV_HUGEPAGE) accepted on every large array */
-    int64_t self_skip, self_count, self_dst; /* slice: my elements that stay with me */
-    int64_t axpy_applied;
-    MPI_Datatype pair;     /* (value, index) as two doubles */
-    MPI_Op minloc, maxloc;
-};
-
-struct op_result {
-    double value;   /* reductions: the global result; others: sum of the output */
-    int64_t index;  /* min, max: global index; else -1 */
-    int scaled;     /* norm: the scaled two-pass path ran */
-};
-
-static void pair_reduce(const double *in, double *inout, int n, int want_max)
-{
-    for (int k = 0; k < n; k++, in += 2, inout += 2) {
-        if (in[1] < 0)
-            continue;
-        int better = want_max ? in[0] > inout[0] : in[0] < inout[0];
-        if (inout[1] < 0 || better || (in[0] == inout[0] && in[1] < inout[1])) {
-            inout[0] = in[0];
-            inout[1] = in[1];
-        }
-    }
-}
-
-static void minloc_fn(void *in, void *inout, int *len, MPI_Datatype *type)
-{
-    (void)type;
-    pair_reduce(in, inout, *len, 0);
-}
-
-static void maxloc_fn(void *in, void *inout, int *len, MPI_Datatype *type)
-{
-    (void)type;
-    pair_reduce(in, inout, *len, 1);
-}
-
-static void darray_free(struct darray *A)
-{
-    free(A->a);
-    free(A->b);
-    free(A->c);
-    free(A->s);
-    free(A->pack);
-    free(A->scounts);
-    A->a = A->b = A->c = A->s = A->pack = NULL;
-    A->scounts = NULL;
-}
-
-static void *take(struct darray *A, int64_t count, int *failed)
-{
-    int huge = 1;
-    void *p = wb_arrays_alloc((size_t)count * A->es, &huge);
-    if (!p)
-        *failed = 1;
-    else if ((size_t)count * A->es >= HUGE_PAGE && !huge)
-        A->huge = 0;
-    return p;
-}
-
-/* Allocates and fills; returns WB_OK or WB_ERR_RUNTIME (this rank only). */
-static int darray_init(struct darray *A, MPI_Comm comm, int rank, int size, int dtype,
-                       const struct wb_arrays_config *ac, struct wb_error *err)
-{
-    A->comm = comm;
-    A->rank = rank;
-    A->size = size;
-    A->dtype = dtype;
-    A->es = dtype == WB_ADTYPE_FLOAT ? sizeof(float) : sizeof(double);
-    A->type = dtype == WB_ADTYPE_FLOAT ? MPI_FLOAT : MPI_DOUBLE;
-    A->n = ac->n;
-    A->huge = 1;
-    wb_arrays_partition(ac->n, size, rank, &A->lo, &A->count);
-    int failed = 0;
-    A->a = take(A, A->count, &failed);
-    A->b = take(A, A->count, &failed);
-    A->c = take(A, A->count, &failed);
-    int64_t *counts = malloc(sizeof(int64_t) * 2 * (size_t)size);
-    A->scounts = malloc(sizeof(int) * 4 * (size_t)size);
-    if (!counts || !A->scounts)
-        failed = 1;
-    if (!failed && (ac->ops & (1u << WB_AOP_SLICE))) {
-        wb_arrays_slice_plan(&A->plan, ac->n, size, rank, ac->slice_start, ac->slice_stop,
-                             ac->slice_step, counts, counts + size);
-        A->s = take(A, A->plan.out_count, &failed);
-        if (ac->slice_step > 1)
-            A->pack = take(A, A->plan.nsel, &failed);
-        A->sdispls = A->scounts + size;
-        A->rcounts = A->scounts + 2 * size;
-        A->rdispls = A->scounts + 3 * size;
-        int sd = 0, rd = 0;
-        for (int q = 0; q < size; q++) {
-            A->scounts[q] = (int)counts[q];
-            A->rcounts[q] = (int)counts[size + q];
-            A->sdispls[q] = sd;
-            A->rdispls[q] = rd;
-            sd += A->scounts[q];
-            rd += A->rcounts[q];
-        }
-        /* What stays on this rank is gathered straight into the result; MPI moves the rest. */
-        A->self_skip = A->sdispls[rank];
-        A->self_count = A->scounts[rank];
-        A->self_dst = A->rdispls[rank];
-        A->scounts[rank] = A->rcounts[rank] = 0;
-    }
-    free(counts);
-    if (failed) {
-        darray_free(A);
-        return WB_FAIL(err, WB_ERR_RUNTIME,
-                       "arrays: cannot allocate the %s arrays of %lld elements on rank %d",
-                       wb_array_dtype_name(dtype), (long long)A->count, rank);
-    }
-    /* First touch by the rank that uses the pages. */
-    wb_arrays_fill(dtype, A->a, 0, A->lo, A->count, A->n);
-    wb_arrays_fill(dtype, A->b, 1, A->lo, A->count, A->n);
-    memset(A->c, 0, (size_t)A->count * A->es);
-    if (A->s)
-        memset(A->s, 0, (size_t)A->plan.out_count * A->es);
-    if (A->pack)
-        memset(A->pack, 0, (size_t)A->plan.nsel * A->es);
-    return WB_OK;
-}
-
-static int reduce_pair(struct darray *A, double value, int64_t index, int want_max,
-                       struct op_result *res)
-{
-    double in[2] = {value, index >= 0 ? (double)(A->lo + index) : -1}, out[2];
-    int rc = MPI_Allreduce(in, out, 1, A->pair, want_max ? A->maxloc : A->minloc, A->comm);
-    res->value = out[0];
-    res->index = (int64_t)out[1];
-    return rc;
-}
-
-/* MPI_Allreduce of one double, or a copy when comm is MPI_COMM_NULL (no MPI at all). */
-static int reduce1(double in, double *out, MPI_Op op, MPI_Comm comm)
-{
-    if (comm == MPI_COMM_NULL) {
-        *out = in;
-        return MPI_SUCCESS;
-    }
-    return MPI_Allreduce(&in, out, 1, MPI_DOUBLE, op, comm);
-}
-
-int wb_arrays_norm(int dtype, const void *x, size_t n, int64_t n_global, MPI_Comm comm,
-                   double *norm, int *scaled)
-{
-    double s;
-    int rc = reduce1(wb_ak_sumsq(dtype, x, n, 1.0), &s, MPI_SUM, comm);
-    /* Squares below the smallest normal number lose digits (float: 2^-126, double:
-     * 2^-1022); with the sum above n_global * 2^-100 (2^-960) their share of it stays
-     * below one rounding of the type. */
-    double tiny = (double)n_global * (dtype == WB_ADTYPE_FLOAT ? 0x1p-100 : 0x1p-960);
-    *scaled = !(isfinite(s) && s >= tiny);
-    if (rc != MPI_SUCCESS || !*scaled) {
-        *norm = sqrt(s);
-        return rc;
-    }
-    double big;
-    if ((rc = reduce1(wb_ak_maxabs(dtype, x, n), &big, MPI_MAX, comm)) != MPI_SUCCESS)
-        return rc;
-    if (big == 0 || !isfinite(big)) {
-        *norm = big;
-        return rc;
-    }
-    /* big = f 2^e, 0.5 <= f < 1: every x / 2^e is at most 1, the sum at most n_global. */
-    int e;
-    frexp(big, &e);
-    int lo_e = dtype == WB_ADTYPE_FLOAT ? -125 : -1021; /* 2^-e stays finite in the type */
-    e = e < lo_e ? lo_e : e;
-    rc = reduce1(wb_ak_sumsq(dtype, x, n, ldexp(1.0, -e)), &s, MPI_SUM, comm);
-    *norm = sqrt(s) * ldexp(1.0, e);
-    return rc;
-}
-
-/* One run of an operation, communication included. */
-static int run_op(struct darray *A, const struct wb_arrays_config *ac, int op,
-                  struct op_result *res)
-{
-    size_t m = (size_t)A->count;
-    double local, v;
-    int64_t idx;
-    int rc = MPI_SUCCESS;
-    res->index = -1;
-    res->scaled = 0;
-    switch (op) {
-    case WB_AOP_SUM:
-        local = wb_ak_sum(A->dtype, A->a, m);
-        rc = MPI_Allreduce(&local, &res->value, 1, MPI_DOUBLE, MPI_SUM, A->comm);
-        break;
-    case WB_AOP_MIN:
-    case WB_AOP_MAX:
-        wb_ak_minloc(A->dtype, A->a, m, op == WB_AOP_MAX, &v, &idx);
-        rc = reduce_pair(A, v, idx, op == WB_AOP_MAX, res);
-        break;
-    case WB_AOP_DOT:
-        local = wb_ak_dot(A->dtype, A->a, A->b, m);
-        rc = MPI_Allreduce(&local, &res->value, 1, MPI_DOUBLE, MPI_SUM, A->comm);
-        break;
-    case WB_AOP_NORM:
-        rc = wb_arrays_norm(A->dtype, A->a, m, A->n, A->comm, &res->value, &res->scaled);
-        break;
-    case WB_AOP_SCALE:
-        wb_ak_scale(A->dtype, A->c, A->a, m, 2.0);
-        break;
-    case WB_AOP_ADD:
-        wb_ak_add(A->dtype, A->c, A->a, A->b, m);
-        break;
-    case WB_AOP_AXPY:
-        wb_ak_axpy(A->dtype, A->c, A->a, m, ac->alpha);
-        A->axpy_applied++;
-        break;
-    case WB_AOP_CUMSUM: {
-        double offset = 0;
-        if (A->size > 1) {
-            local = wb_ak_sum(A->dtype, A->a, m);
-            rc = MPI_Exscan(&local, &offset, 1, MPI_DOUBLE, MPI_SUM, A->comm);
-            if (A->rank == 0)
-                offset = 0; /* MPI_Exscan leaves rank 0's result undefined */
-        }
-        wb_ak_cumsum(A->dtype, A->c, A->a, m, offset);
-        break;
-    }
-    case WB_AOP_SLICE: {
-        /* Selected elements k < self_skip go to lower ranks, then self_count stay here,
-         * the rest go to higher ranks. Step 1 sends straight from a; larger steps pack. */
-        size_t step = (size_t)ac->slice_step, first = (size_t)A->plan.first;
-        size_t skip = (size_t)A->self_skip, self = (size_t)A->self_count;
-        size_t after = skip + self;
-        const void *send = (const char *)A->a + first * A->es;
-        if (step > 1) {
-            wb_ak_gather(A->dtype, A->pack, A->a, first, step, skip);
-            wb_ak_gather(A->dtype, (char *)A->pack + after * A->es, A->a, first + after * step,
-                         step, (size_t)A->plan.nsel - after);
-            send = A->pack;
-        }
-        wb_ak_gather(A->dtype, (char *)A->s + (size_t)A->self_dst * A->es, A->a,
-                     first + skip * step, step, self);
-        rc = MPI_Alltoallv(send, A->scounts, A->sdispls, A->type, A->s, A->rcounts,
-                           A->rdispls, A->type, A->comm);
-        break;
-    }
-    default:
-        break;
-    }
-    return rc;
-}
-
-static int is_reduction(int op)
-{
-    return op <= WB_AOP_NORM;
-}
-
-/* The operation's output array on this rank and its length (element-wise ops, scan,
- * slice), or NULL. */
-static void *output(struct darray *A, int op, int64_t *len)
-{
-    if (is_reduction(op))
-        return NULL;
-    *len = op == WB_AOP_SLICE ? A->plan.out_count : A->count;
-    return op == WB_AOP_SLICE ? A->s : A->c;
-}
-
-static double get(const struct darray *A, const void *p, int64_t i)
-{
-    return A->dtype == WB_ADTYPE_FLOAT ? (double)((const float *)p)[i] : ((const double *)p)[i];
-}
-
-/* Unit roundoff of the type the kernels accumulate their lanes in. */
-static double unit_roundoff(int dtype)
-{
-    return dtype == WB_ADTYPE_FLOAT ? FLT_EPSILON / 2 : DBL_EPSILON / 2;
-}
-
-/* The axpy result after k applications y += alpha x from y = b, in the element type,
- * unfused and fused (either is a correct rounding of the kernel's expression). */
-#define AXPY_EXPECT(T, FMA)                                                          \
-    do {                                                                             \
-        T x = (T)xa, al = (T)ac->alpha, e1 = (T)yb, e2 = (T)yb;                      \
-        for (int64_t k = 0; k < A->axpy_applied; k++) {                              \
-            T t = al * x;                                                            \
-            e1 = e1 + t;                                                             \
-            e2 = FMA(al, x, e2);                                                     \
-        }                                                                            \
-        ok = got == (double)e1 || got == (double)e2;                                 \
-    } while (0)
-
-/* Counts wrong values of the last run of op on this rank (reductions: 0 or 1, this
- * rank's copy of the result), against the exact answers e. */
-static int64_t check_op(struct darray *A, const struct wb_arrays_config *ac, int op,
-                        const struct op_result *res, const struct wb_arrays_exact *e)
-{
-    double u = unit_roundoff(A->dtype);
-    int64_t biggest, lo0;
-    wb_arrays_partition(A->n, A->size, 0, &lo0, &biggest);
-    double depth = wb_ak_sum_depth((size_t)biggest) + (A->size - 1);
-    double gamma = depth * u / (1 - depth * u);
-    switch (op) {
-    case WB_AOP_SUM:
-        return fabs(res->value - (double)e->sum) > gamma * (double)e->sum_abs;
-    case WB_AOP_DOT:
-        gamma = (depth + 1) * u / (1 - (depth + 1) * u);
-        return fabs(res->value - (double)e->dot) > gamma * (double)e->dot_abs;
-    case WB_AOP_NORM: {
-        double exact = sqrt((double)e->sumsq);
-        return fabs(res->value - exact) > (gamma + 4 * DBL_EPSILON) * exact;
-    }
-    case WB_AOP_MIN:
-        return res->value != (double)e->min || res->index != e->imin;
-    case WB_AOP_MAX:
-        return res->value != (double)e->max || res->index != e->imax;
-    default:
-        break;
-    }
-    int64_t len, wrong = 0;
-    const void *out = output(A, op, &len);
-    int64_t prefix = op == WB_AOP_CUMSUM ? wb_arrays_prefix(A->lo, A->n) : 0;
-    for (int64_t i = 0; i < len; i++) {
-        int64_t g = A->lo + i;
-        double got = get(A, out, i), xa = (double)wb_arrays_value(g, A->n);
-        double yb = (double)wb_arrays_value_b(g);
-        int ok = 1;
-        switch (op) {
-        case WB_AOP_SCALE:
-            ok = got == 2 * xa;
-            break;
-        case WB_AOP_ADD:
-            ok = got == xa + yb;
-            break;
-        case WB_AOP_AXPY:
-            if (A->dtype == WB_ADTYPE_FLOAT)
-                AXPY_EXPECT(float, fmaf);
-            else
-                AXPY_EXPECT(double, fma);
-            break;
-        case WB_AOP_CUMSUM:
-            /* Exact while the running sum is an integer the type holds exactly. */
-            prefix += (int64_t)xa;
-            ok = fabs(got - (double)prefix) <= 2 * u * fabs((double)prefix);
-            break;
-        case WB_AOP_SLICE:
-            ok = got == (double)wb_arrays_value(
-                            ac->slice_start + (A->plan.out_lo + i) * ac->slice_step, A->n);
-            break;
-        default:
-            break;
-        }
-        wrong += !ok;
-    }
-    return wrong;
-}
-
-/* Test-only (debug.corrupt_rank): falsify this rank's copy of the result or its first
- * output element. */
-static void corrupt(struct darray *A, int op, struct op_result *res)
-{
-    int64_t len;
-    void *out = output(A, op, &len);
-    if (!out) {
-        res->value += 1;
-    } else if (len > 0) {
-        if (A->dtype == WB_ADTYPE_FLOAT)
-            ((float *)out)[0] += 1;
-        else
-            ((double *)out)[0] += 1;
-    }
-}
-
-/* What the table records of the output: the reductions' result, else the sum of the
- * output array (exact for this data, so identical for any rank count). */
-static int record_value(struct darray *A, int op, struct op_result *res)
-{
-    int64_t len;
-    const void *out = output(A, op, &len);
-    if (!out)
-        return MPI_SUCCESS;
-    double local = wb_ak_sum(A->dtype, out, (size_t)len);
-    return MPI_Allreduce(&local, &res->value, 1, MPI_DOUBLE, MPI_SUM, A->comm);
-}
-
-/* Bytes an operation reads and writes (whole array; the convention of STREAM: no
- * write-allocate traffic). */
-static double op_bytes(int op, int64_t n, int64_t m, size_t es, int scaled)
-{
-    static const double words[WB_AOP_COUNT] = {
-        [WB_AOP_SUM] = 1, [WB_AOP_MIN] = 1, [WB_AOP_MAX] = 1, [WB_AOP_DOT] = 2,
-        [WB_AOP_NORM] = 1, [WB_AOP_SCALE] = 2, [WB_AOP_ADD] = 3, [WB_AOP_AXPY] = 3,
-        [WB_AOP_CUMSUM] = 2, [WB_AOP_SLICE] = 2};
-    if (op == WB_AOP_SLICE)
-        return 2.0 * (double)m * (double)es;
-    return (words[op] + (op == WB_AOP_NORM && scaled ? 2 : 0)) * (double)n * (double)es;
-}
-
 /* Warm-up, timed repetitions (raw[reps] in ms, this rank), one check of the last run.
  * Returns this rank's wrong count. */
-static int64_t measure(struct darray *A, const struct wb_config *cfg, int op, double *raw,
-                       struct op_result *res, const struct wb_arrays_exact *e, int corrupt_me)
+static int64_t measure(struct wb_darray *A, const struct wb_config *cfg, int op, double *raw,
+                       struct wb_ops_result *res, const struct wb_exact_answers *e,
+                       int corrupt_me)
 {
     const struct wb_arrays_config *ac = &cfg->arrays;
     int rc;
-    if (op == WB_AOP_AXPY) {
-        memcpy(A->c, A->b, (size_t)A->count * A->es);
-        A->axpy_applied = 0;
-    }
+    wb_ops_prepare(A, op);
     for (int64_t i = 0; i < ac->warmup; i++)
-        if ((rc = run_op(A, ac, op, res)) != MPI_SUCCESS)
+        if ((rc = wb_ops_run(A, ac, op, res)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "warm-up array operation");
     for (int64_t r = 0; r < ac->reps; r++) {
         if ((rc = MPI_Barrier(A->comm)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "MPI_Barrier");
         double t0 = MPI_Wtime();
-        rc = run_op(A, ac, op, res);
+        rc = wb_ops_run(A, ac, op, res);
         raw[r] = (MPI_Wtime() - t0) * 1e3;
         if (rc != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "timed array operation");
     }
     if (corrupt_me)
-        corrupt(A, op, res);
-    int64_t wrong = check_op(A, ac, op, res, e);
-    if ((rc = record_value(A, op, res)) != MPI_SUCCESS)
+        wb_ops_corrupt(A, op, res);
+    int64_t wrong = wb_ops_check(A, ac, op, res, e);
+    if ((rc = wb_ops_record(A, op, res)) != MPI_SUCCESS)
         wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "checksum reduction");
     return wrong;
 }
@@ -874,26 +150,12 @@ static int define_table(struct wb_table *t, struct cols *c, size_t nreps)
     return bad ? -1 : 0;
 }
 
-/* The reference answer the table shows next to the result. */
-static double expected_value(int op, const struct wb_arrays_exact *e, int64_t *index)
-{
-    *index = op == WB_AOP_MIN ? e->imin : op == WB_AOP_MAX ? e->imax : -1;
-    switch (op) {
-    case WB_AOP_SUM: return (double)e->sum;
-    case WB_AOP_MIN: return (double)e->min;
-    case WB_AOP_MAX: return (double)e->max;
-    case WB_AOP_DOT: return (double)e->dot;
-    case WB_AOP_NORM: return sqrt((double)e->sumsq);
-    default: return NAN; /* outputs are checked element by element */
-    }
-}
-
 struct run_state {
     const struct wb_world *w;
     const struct wb_config *cfg;
     struct wb_table *t;
     struct cols c;
-    struct wb_arrays_exact exact;
+    struct wb_exact_answers exact;
     MPI_Datatype pair;
     MPI_Op minloc, maxloc;
     int huge;
@@ -918,13 +180,13 @@ static int serial_phase(struct run_state *st, int dtype, size_t first, struct wb
     double *times = calloc(nops * nreps + 2 * nops, sizeof(double)); /* + wrong, scaled */
     if (!times)
         WB_FAIL(err, WB_ERR_RUNTIME, "arrays: out of memory (serial times)");
-    struct darray A = {.pair = st->pair, .minloc = st->minloc, .maxloc = st->maxloc};
+    struct wb_darray A = {.pair = st->pair, .minloc = st->minloc, .maxloc = st->maxloc};
     if (times && w->rank == 0)
-        darray_init(&A, MPI_COMM_SELF, 0, 1, dtype, ac, err);
+        wb_darray_init(&A, MPI_COMM_SELF, 0, 1, dtype, ac, err);
     int status = wb_world_agree(w, err);
     if (status != WB_OK) {
         if (w->rank == 0)
-            darray_free(&A);
+            wb_darray_free(&A);
         free(times);
         return status;
     }
@@ -934,13 +196,13 @@ static int serial_phase(struct run_state *st, int dtype, size_t first, struct wb
         for (int op = 0; op < WB_AOP_COUNT; op++) {
             if (!(ac->ops & (1u << op)))
                 continue;
-            struct op_result res;
+            struct wb_ops_result res;
             times[nops * nreps + k] =
                 (double)measure(&A, st->cfg, op, times + k * nreps, &res, &st->exact, 0);
             times[nops * nreps + nops + k] = res.scaled;
             k++;
         }
-        darray_free(&A);
+        wb_darray_free(&A);
     }
     /* The other ranks wait without spinning: a polling rank can take issue slots or
      * memory bandwidth from rank 0 (on this kind of VM the serial baseline ran at half
@@ -987,11 +249,11 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
     const struct wb_arrays_config *ac = &st->cfg->arrays;
     const struct wb_world *w = st->w;
     size_t nreps = (size_t)ac->reps;
-    struct darray A = {.pair = st->pair, .minloc = st->minloc, .maxloc = st->maxloc};
-    darray_init(&A, w->comm, w->rank, w->size, dtype, ac, err);
+    struct wb_darray A = {.pair = st->pair, .minloc = st->minloc, .maxloc = st->maxloc};
+    wb_darray_init(&A, w->comm, w->rank, w->size, dtype, ac, err);
     int status = wb_world_agree(w, err);
     if (status != WB_OK) {
-        darray_free(&A);
+        wb_darray_free(&A);
         return status;
     }
     int huge = A.huge, huge_all;
@@ -1004,7 +266,7 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
         if (!(ac->ops & (1u << op)))
             continue;
         double *raw = wb_table_raw(t, c->raw, row);
-        struct op_result res;
+        struct wb_ops_result res;
         int64_t wrong = measure(&A, st->cfg, op, raw, &res, &st->exact,
                                 st->cfg->debug_corrupt_rank == w->rank);
         struct wb_rank_stats rs;
@@ -1015,9 +277,9 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
             (rc = MPI_Allreduce(&remote, &remote_all, 1, MPI_INT64_T, MPI_SUM, w->comm)))
             wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, rc, "statistics across ranks");
         const struct wb_summary s = rs.slowest;
-        double bytes = op_bytes(op, ac->n, A.plan.m, A.es, res.scaled);
+        double bytes = wb_ops_bytes(op, ac->n, A.plan.m, A.es, res.scaled);
         int64_t eidx;
-        double expect = expected_value(op, &st->exact, &eidx);
+        double expect = wb_ops_expected(op, &st->exact, &eidx);
         wb_table_set_f64(t, row, c->time, s.median);
         wb_table_set_f64(t, row, c->gbps, bytes / (s.median * 1e-3) / 1e9);
         wb_table_set_f64(t, row, c->rep_min, s.min);
@@ -1040,7 +302,7 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
         st->wrong_total += wrong_all;
         row++;
     }
-    darray_free(&A);
+    wb_darray_free(&A);
     return WB_OK;
 }
 
@@ -1066,7 +328,7 @@ static void describe(struct wb_table *t, const struct run_state *st)
     wb_table_attr_num(t, "alpha", ac->alpha);
     snprintf(text, sizeof text, "%lld:%lld:%lld, %lld elements", (long long)ac->slice_start,
              (long long)ac->slice_stop, (long long)ac->slice_step,
-             (long long)wb_arrays_slice_len(ac->n, ac->slice_start, ac->slice_stop,
+             (long long)wb_slice_len(ac->n, ac->slice_start, ac->slice_stop,
                                             ac->slice_step));
     wb_table_attr_text(t, "slice", text);
     wb_table_attr_text(t, "serial_baseline", ac->serial_baseline ? "rank 0 alone, same code" : "off");
@@ -1095,15 +357,12 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
     st.t = wb_results_new_table(results, "arrays/ops", title);
     if (!st.t || define_table(st.t, &st.c, (size_t)ac->reps) != 0)
         return WB_FAIL(err, WB_ERR_RUNTIME, "arrays: out of memory (results table)");
-    wb_arrays_exact(&st.exact, ac->n);
-    if (MPI_Type_contiguous(2, MPI_DOUBLE, &st.pair) != MPI_SUCCESS ||
-        MPI_Type_commit(&st.pair) != MPI_SUCCESS ||
-        MPI_Op_create(minloc_fn, 1, &st.minloc) != MPI_SUCCESS ||
-        MPI_Op_create(maxloc_fn, 1, &st.maxloc) != MPI_SUCCESS)
+    wb_exact_answers(&st.exact, ac->n);
+    if (wb_ops_loc_create(&st.pair, &st.minloc, &st.maxloc) != MPI_SUCCESS)
         return WB_FAIL(err, WB_ERR_RUNTIME, "arrays: cannot create the MPI min/max-location op");
 
     int status = WB_OK;
-    int64_t m = wb_arrays_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step);
+    int64_t m = wb_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step);
     for (int d = 0; d < WB_ADTYPE_COUNT && status == WB_OK; d++) {
         if (!(ac->dtypes & (1u << d)))
             continue;
@@ -1122,7 +381,7 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
             wb_table_set_str(st.t, (size_t)row, c->type, wb_array_dtype_name(d));
             wb_table_set_i64(st.t, (size_t)row, c->ranks, w->size);
             wb_table_set_i64(st.t, (size_t)row, c->localities, w->n_localities);
-            wb_table_set_i64(st.t, (size_t)row, c->bytes, (int64_t)op_bytes(op, ac->n, m, es, 0));
+            wb_table_set_i64(st.t, (size_t)row, c->bytes, (int64_t)wb_ops_bytes(op, ac->n, m, es, 0));
             const int nan_cols[] = {c->serial, c->speedup, c->eff, c->s_gbps, c->s_rep_min,
                                     c->s_rep_max, c->s_ci_lo, c->s_ci_hi, c->s_wrong};
             for (size_t k = 0; k < WB_ARRAY_LEN(nan_cols); k++)
@@ -1137,9 +396,7 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
             status = parallel_phase(&st, d, first, err);
     }
     describe(st.t, &st);
-    MPI_Op_free(&st.minloc);
-    MPI_Op_free(&st.maxloc);
-    MPI_Type_free(&st.pair);
+    wb_ops_loc_free(&st.pair, &st.minloc, &st.maxloc);
     if (status == WB_OK && st.wrong_total > 0)
         status = WB_FAIL(err, WB_ERR_CHECK, "arrays: %lld wrong values", (long long)st.wrong_total);
     return status;

@@ -1,0 +1,50 @@
+# jobs/wavebench-job.sh: what the wavebench job scripts share, sourced (bash) by
+# jobs/slurm.sh and jobs/aws-pcluster.sh; not a job script itself.
+#
+#   wb_job_run LAUNCHER RESULTS COMMAND...
+#
+# runs COMMAND (the launcher, then wavebench and its options) in the background
+# so that the SIGTERM Slurm sends this shell (--signal=B:TERM@...) reaches the
+# ranks, waits for it, says what its exit code means and exits with that code:
+# 0 ok (RESULTS written), 2 usage/config error, 3 a result failed its check,
+# 4 interrupted after writing a checkpoint, anything else the launcher's.
+# shellcheck shell=bash
+
+wb_job_note() {
+    echo "wavebench job: $*" >&2
+}
+
+wb_job_forward_term() {
+    wb_job_note "SIGTERM received, passing it on to the ranks"
+    # srun ends the whole step when it gets SIGTERM itself; signalling the
+    # job's steps instead gives every rank the SIGTERM and time to checkpoint.
+    if [ "$wb_job_launcher" = srun ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then
+        return
+    fi
+    [ -n "$wb_job_child" ] && kill -TERM "$wb_job_child" 2>/dev/null
+}
+
+wb_job_run() {
+    wb_job_launcher=$1
+    local results=$2 rc=0
+    shift 2
+    wb_job_child=
+    trap wb_job_forward_term TERM
+    "$@" &
+    wb_job_child=$!
+    wait "$wb_job_child" || rc=$?
+    # A trapped signal interrupts `wait` (status > 128); wait again for the real status.
+    while kill -0 "$wb_job_child" 2>/dev/null; do
+        rc=0
+        wait "$wb_job_child" || rc=$?
+    done
+
+    case $rc in
+        0) echo "# wavebench finished: $results" ;;
+        2) wb_job_note "wavebench rejected its options or configuration (exit 2)" ;;
+        3) wb_job_note "a result failed its check (exit 3): the job fails" ;;
+        4) wb_job_note "interrupted; checkpoint and partial results written (exit 4)" ;;
+        *) wb_job_note "$wb_job_launcher exited with status $rc" ;;
+    esac
+    exit "$rc"
+}
