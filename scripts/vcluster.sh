@@ -213,8 +213,9 @@ do_start() {
         ip -n "$ns" addr add "$net.$k/24" dev eth0 || fail_start "cannot address node$k"
         ip -n "$ns" link set eth0 up || fail_start "cannot bring node$k's eth0 up"
         # A persistent UTS namespace, bound to a file, holding the node's hostname.
-        : > "$utsdir/node$k" || fail_start "cannot create $utsdir/node$k"
+        touch "$utsdir/node$k" || fail_start "cannot create $utsdir/node$k"
         if ! unshare --uts="$utsdir/node$k" hostname "node$k" 2>/dev/null; then
+            [ "$k" -eq 1 ] || fail_start "cannot make node$k's UTS namespace"
             do_stop "$abs" >/dev/null 2>&1
             skip "UTS namespaces cannot be made (unshare --uts failed)"
         fi
@@ -247,7 +248,8 @@ exec nsenter --net=/run/netns/$prefix-\$host --uts=$utsdir/\$host -- sh -c "\$*"
 EOF
     chmod 755 "$abs/agent"
 
-    : > "$abs/hostfile"
+    # (not ": > FILE": a failed redirection of a special builtin ends the shell)
+    printf "" > "$abs/hostfile" || fail_start "cannot write $abs/hostfile"
     k=1
     while [ "$k" -le "$nodes" ]; do
         echo "node$k slots=$slots" >> "$abs/hostfile"
