@@ -22,6 +22,18 @@ what_is_left() {
 }
 # alive PID: PID runs (a zombie, killed and waiting for its reaper, does not count).
 alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2> /dev/null; }
+# gone WHAT PID...: each PID has ended; one that has not is a failure, and is killed
+# here so that the test does not wait for it.
+gone() {
+    what=$1
+    shift
+    for p in "$@"; do
+        if alive "$p"; then
+            fail "process $p survived $what"
+            kill -KILL "$p" 2> /dev/null
+        fi
+    done
+}
 # value FILE NAME: the value NAME is exported with in the env file FILE.
 value() { sed -n "s/^export $2=//p" "$1"; }
 
@@ -73,10 +85,13 @@ until [ -n "$(ip netns pids "$pa-node2")" ] || [ $i -ge 100 ]; do sleep 0.1; i=$
 stray1=$("$a/agent" node1 'sleep 300 < /dev/null > /dev/null 2>&1 & echo $!')
 nsenter --uts="$a/uts/node2" sleep 300 < /dev/null > /dev/null 2>&1 &
 stray2=$!
-ranks=$(ip netns pids "$pa-node2")
+ranks=$(ip netns pids "$pa-node1"; ip netns pids "$pa-node2")
 [ -n "$ranks" ] || fail "no rank started in node2"
-# $launcher is the timeout (cl_mpi execs it) whose child is mpirun.
-mpirun_pid=$(pgrep -P "$launcher")
+# mpirun is a descendant of $launcher (the background shell, cl_mpi's subshell, timeout).
+mpirun_pid=$launcher
+while [ -n "$mpirun_pid" ] && ! grep -qx 'mpirun\|orterun' "/proc/$mpirun_pid/comm" 2> /dev/null; do
+    mpirun_pid=$(pgrep -P "$mpirun_pid" | head -1)
+done
 if [ -n "$mpirun_pid" ]; then kill -KILL "$mpirun_pid"; else fail "no mpirun to kill"; fi
 # Meanwhile an address of this machine (on a link of the test's own) took the subnet:
 # the new bed must choose another.
@@ -89,9 +104,8 @@ cl_start "$a" 2 3
 ip link del "$taker"
 new=$(value "$env_a" VCLUSTER_SUBNET)
 [ "$new" != "$net_a.0/24" ] || fail "the restarted bed took a subnet in use ($new)"
-for p in $stray1 $stray2 $ranks; do
-    alive "$p" && fail "process $p of the stale bed survived start"
-done
+# shellcheck disable=SC2086  # lists of pids
+gone "start over the stale bed" $stray1 $stray2 $ranks
 if ! [ "$(wc -l < "$a/hostfile")" -eq 2 ] || ! [ "$("$a/agent" node1 hostname)" = node1 ]; then
     fail "start over a stale bed did not make a working one"
 fi
@@ -101,7 +115,7 @@ fi
 stray1=$("$a/agent" node2 'sleep 300 < /dev/null > /dev/null 2>&1 & echo $!')
 ip link add "${pa}n9" type veth peer name "${pa}p9" || fail "cannot make a leftover veth"
 sh "$vcluster" stop "$a" || fail "stop failed"
-alive "$stray1" && fail "stray process $stray1 survived stop"
+gone stop "$stray1"
 left=$(what_is_left "$pa" "$a")
 [ -z "$left" ] || fail "left after stop: $(echo "$left" | tr '\n' ';')"
 sh "$vcluster" stop "$a" || fail "a second stop is not a no-op"
