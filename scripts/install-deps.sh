@@ -10,7 +10,8 @@ set -eu
 BUILD="build-essential autoconf automake libtool pkg-config git libopenmpi-dev openmpi-bin
  libhdf5-openmpi-dev hdf5-tools libopenblas-dev libinih-dev libjansson-dev libcurl4-openssl-dev"
 TEST="libcmocka-dev python3-h5py python3-numpy python3-matplotlib prometheus-pushgateway
- clang libclang-rt-14-dev valgrind slurm-wlm munge libpmix-dev python3-jsonschema python3-yaml"
+ clang libclang-rt-14-dev valgrind slurm-wlm munge libpmix-dev python3-jsonschema python3-yaml
+ iproute2 procps"
 BENCH="python3-numpy python3-torch python3-h5py"
 
 packages=$BUILD
