@@ -31,6 +31,9 @@ import math, sys, time
 import torch
 if not torch.cuda.is_available():
     sys.exit(1)
+# TF32 off, as wavebench pins cuBLAS (NGC images turn it on): the same arithmetic both sides.
+torch.backends.cuda.matmul.allow_tf32 = False
+torch.backends.cudnn.allow_tf32 = False
 problem, prec, iters, ni, nb = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 dev, dtype = torch.device("cuda"), torch.float32 if prec == "fp32" else torch.float64
 d, c = (2, 2.0) if problem == "wave1d" else (3, 1.0)

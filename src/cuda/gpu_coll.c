@@ -69,8 +69,11 @@ static int alloc(struct gctx *c, size_t bytes, struct wb_error *err)
     WB_CUDA_CHECK(err, cudaEventCreate(&c->ev[1]));
     for (int b = 0; b < 2; b++) {
         WB_CUDA_CHECK(err, cudaMalloc((void **)&c->buf[b], bytes));
-        WB_CUDA_CHECK(err, cudaMemset(c->buf[b], 0, bytes));
+        /* On the engine's own (non-blocking) stream, which the first fill follows: a
+         * memset on the legacy default stream would not order before it. */
+        WB_CUDA_CHECK(err, cudaMemsetAsync(c->buf[b], 0, bytes, c->stream));
     }
+    WB_CUDA_CHECK(err, cudaStreamSynchronize(c->stream));
     WB_CUDA_CHECK(err, cudaMalloc((void **)&c->d_wrong, sizeof *c->d_wrong));
     return WB_OK;
 }

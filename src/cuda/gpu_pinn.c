@@ -214,6 +214,9 @@ static int create(struct wb_gpu_pinn *g, const struct wb_pinn_model *host, struc
     WB_CUBLAS_CHECK(err, cublasCreate(&g->blas));
     g->have_blas = 1;
     WB_CUBLAS_CHECK(err, cublasSetStream(g->blas, g->stream));
+    /* Pinned rather than left to a default: fp32 GEMMs at least in fp32 (never TF32), so
+     * fp32 results and rates mean what they say; the torch baseline pins the same. */
+    WB_CUBLAS_CHECK(err, cublasSetMathMode(g->blas, CUBLAS_DEFAULT_MATH));
 
     size_t bytes = 0;
     ws_carve(g, NULL, &bytes);
