@@ -34,7 +34,8 @@ struct wb_coll_engine {
     bool not_judged;
     /* Optional, collective: whether every rank can run the engine; if not, why in
      * why[size] (the same on every rank, for the note that it was skipped). */
-    int (*available)(const struct wb_world *w, char *why, size_t size);
+    int (*available)(const struct wb_world *w, const struct wb_config *cfg, char *why,
+                     size_t size);
     /* Collective: makes a context with a send and a receive buffer of at least bytes each.
      * Returns WB_OK with *ctx, or an error the same on every rank (nothing left allocated). */
     int (*open)(void **ctx, const struct wb_world *w, size_t bytes, struct wb_error *err);

@@ -16,6 +16,8 @@
 
 enum wb_suite { WB_SUITE_COLLECTIVES = 1u << 0, WB_SUITE_ARRAYS = 1u << 1, WB_SUITE_PINN = 1u << 2 };
 enum wb_backend { WB_BACKEND_CPU = 0, WB_BACKEND_CUDA = 1 };
+/* Whether MPI takes device pointers: asked of the library, or said by the user. */
+enum wb_cuda_aware { WB_CUDA_AWARE_AUTO = 0, WB_CUDA_AWARE_YES = 1, WB_CUDA_AWARE_NO = 2 };
 
 /* Collectives, in the order of the choice list "allreduce,reduce,...". */
 enum wb_coll {
@@ -90,6 +92,7 @@ struct wb_report_config {
 struct wb_config {
     unsigned suites; /* bit per enum wb_suite */
     int backend;     /* enum wb_backend */
+    int cuda_aware_mpi; /* enum wb_cuda_aware */
     char output_dir[WB_PATH_LEN];
     char output[WB_PATH_LEN]; /* results file name; empty: wavebench-YYYYmmdd-HHMMSS.h5 */
     bool quiet;

@@ -3,6 +3,8 @@
 #ifndef WB_GPU_COMM_H
 #define WB_GPU_COMM_H
 
+#include <stddef.h>
+
 #include "config.h"
 #include "wavebench/world.h"
 #ifdef WB_HAVE_NCCL
@@ -28,9 +30,11 @@ int wb_gpu_comm_create(struct wb_gpu_comm *c, const struct wb_world *w, struct w
 /* Destroys the NCCL communicator; safe on a zeroed or freed one. */
 void wb_gpu_comm_free(struct wb_gpu_comm *c);
 
-/* Whether the MPI library can take device pointers (Open MPI's MPIX_Query_cuda_support
- * at run time where <mpi-ext.h> offers it; 0 when unknown). */
-int wb_gpu_mpi_cuda_aware(void);
+/* Whether the MPI library can take device pointers, by the library's own query: Open
+ * MPI's MPIX_Query_cuda_support, MPICH 4's MPIX_GPU_query_support, else the switches of
+ * Cray MPICH (MPICH_GPU_SUPPORT_ENABLED=1) and MVAPICH2-GDR (MV2_USE_CUDA=1); 0 when
+ * unknown (--cuda-aware-mpi yes overrides). how gets the way it was decided. */
+int wb_gpu_mpi_cuda_aware(char *how, size_t size);
 
 /* PCI bus id as cudaDeviceGetPCIBusId writes it ("0000:3b:00.0"). */
 #define WB_GPU_BUS_ID_LEN 32

@@ -39,6 +39,7 @@ enum { KEY_AUTO_OK = 1u << 0, /* INT: "auto" is allowed and stored as 0 */
 
 static const char *const suite_names[] = {"collectives", "arrays", "pinn", NULL};
 static const char *const backend_names[] = {"cpu", "cuda", NULL};
+static const char *const cuda_aware_names[] = {"auto", "yes", "no", NULL};
 static const char *const coll_names[] = {"allreduce", "reduce", "reduce_scatter", "allgather",
                                          "broadcast", "alltoall", NULL};
 static const char *const dtype_names[] = {"int32", "int64", "float", "double", NULL};
@@ -58,6 +59,9 @@ static const struct key keys[] = {
      "collectives,arrays,pinn", "suites to run", 0},
     {"run", "backend", KEY_ENUM, OFF(backend), 0, 0, backend_names, "backend", 0, "cpu",
      "where the math runs", 0},
+    {"run", "cuda_aware_mpi", KEY_ENUM, OFF(cuda_aware_mpi), 0, 0, cuda_aware_names,
+     "cuda-aware-mpi", 0, "auto",
+     "backend cuda: whether MPI takes device buffers (auto: ask the MPI library)", 0},
     {"run", "output_dir", KEY_STRING, OFF(output_dir), 0, 0, NULL, "output-dir", 0, ".",
      "directory of the results file (must exist and be writable)", 0},
     {"run", "output", KEY_STRING, OFF(output), 0, 0, NULL, "output", 0, "",

@@ -300,13 +300,20 @@ static const struct wb_coll_engine nccl_engine = {
 
 /* ---- MPI on device buffers ---- */
 
-static int mpi_available(const struct wb_world *w, char *why, size_t size)
+static int mpi_available(const struct wb_world *w, const struct wb_config *cfg, char *why,
+                         size_t size)
 {
-    int aware = wb_gpu_mpi_cuda_aware(), all = 0;
+    char how[64] = "";
+    int aware = cfg->cuda_aware_mpi == WB_CUDA_AWARE_YES ? 1
+              : cfg->cuda_aware_mpi == WB_CUDA_AWARE_NO  ? 0
+                                                         : wb_gpu_mpi_cuda_aware(how, sizeof how);
+    int all = 0;
     MPI_Allreduce(&aware, &all, 1, MPI_INT, MPI_MIN, w->comm);
     if (!all)
-        snprintf(why, size, "the MPI library is not CUDA-aware on every rank "
-                            "(MPIX_Query_cuda_support)");
+        snprintf(why, size, "%s", cfg->cuda_aware_mpi == WB_CUDA_AWARE_NO
+                                      ? "--cuda-aware-mpi no"
+                                      : "the MPI library is not CUDA-aware on every rank "
+                                        "(--cuda-aware-mpi yes overrides)");
     return all;
 }
 

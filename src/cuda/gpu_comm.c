@@ -3,6 +3,7 @@
 
 #include <cuda_runtime_api.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,13 +16,30 @@
 
 #include "wavebench/gpu_check.h"
 
-int wb_gpu_mpi_cuda_aware(void)
+int wb_gpu_mpi_cuda_aware(char *how, size_t size)
 {
+    snprintf(how, size, "unknown");
 #if defined(MPIX_CUDA_AWARE_SUPPORT)
-    return MPIX_Query_cuda_support() == 1;
-#else
-    return 0;
+    /* Open MPI built with CUDA, or on a CUDA-aware UCX (Open MPI 5). */
+    snprintf(how, size, "MPIX_Query_cuda_support");
+    if (MPIX_Query_cuda_support() == 1)
+        return 1;
 #endif
+#if defined(MPICH_NUMVERSION) && MPICH_NUMVERSION >= 40000000 && defined(MPIX_GPU_SUPPORT_CUDA)
+    /* MPICH 4 and its derivatives (Intel MPI 2021+, Cray MPICH 8.1+). */
+    int supported = 0;
+    snprintf(how, size, "MPIX_GPU_query_support");
+    if (MPIX_GPU_query_support(MPIX_GPU_SUPPORT_CUDA, &supported) == MPI_SUCCESS && supported)
+        return 1;
+#endif
+    /* Libraries that say it only through their switch: Cray MPICH, MVAPICH2-GDR. */
+    const char *cray = getenv("MPICH_GPU_SUPPORT_ENABLED"), *mv2 = getenv("MV2_USE_CUDA");
+    if ((cray && strcmp(cray, "1") == 0) || (mv2 && strcmp(mv2, "1") == 0)) {
+        snprintf(how, size, "%s=1", cray && strcmp(cray, "1") == 0 ? "MPICH_GPU_SUPPORT_ENABLED"
+                                                                   : "MV2_USE_CUDA");
+        return 1;
+    }
+    return 0;
 }
 
 int wb_gpu_shared_device(const char (*bus_ids)[WB_GPU_BUS_ID_LEN], int n, int *first, int *second)

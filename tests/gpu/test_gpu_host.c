@@ -41,10 +41,24 @@ static void test_coll_engines(void **state)
     assert_null(mpi->placements);
     assert_null(mpi->locate);
     assert_non_null(mpi->available);
-    char why[256] = "";
-    int aware = mpi->available(&world, why, sizeof why);
-    assert_int_equal(aware, wb_gpu_mpi_cuda_aware());
+    char why[256] = "", how[64];
+    struct wb_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.cuda_aware_mpi = WB_CUDA_AWARE_AUTO;
+    int aware = mpi->available(&world, &cfg, why, sizeof why);
+    assert_int_equal(aware, wb_gpu_mpi_cuda_aware(how, sizeof how));
     assert_true(aware || strstr(why, "not CUDA-aware"));
+    /* The override wins over what the library says, both ways. */
+    cfg.cuda_aware_mpi = WB_CUDA_AWARE_YES;
+    assert_int_equal(mpi->available(&world, &cfg, why, sizeof why), 1);
+    cfg.cuda_aware_mpi = WB_CUDA_AWARE_NO;
+    assert_int_equal(mpi->available(&world, &cfg, why, sizeof why), 0);
+    assert_non_null(strstr(why, "--cuda-aware-mpi no"));
+    /* A library that says it only through its switch (Cray MPICH, MVAPICH2-GDR). */
+    setenv("MV2_USE_CUDA", "1", 1);
+    assert_int_equal(wb_gpu_mpi_cuda_aware(how, sizeof how), 1);
+    assert_string_equal(how, "MV2_USE_CUDA=1");
+    unsetenv("MV2_USE_CUDA");
 #ifdef WB_HAVE_NCCL
     assert_int_equal(e.n, 2);
     const struct wb_coll_engine *nccl = e.list[0];

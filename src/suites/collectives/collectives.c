@@ -287,7 +287,7 @@ int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
     for (int i = 0; i < engines->n && status == WB_OK; i++) {
         struct engine en = {engines->list[i], NULL};
         char why[256] = "";
-        if (en.e->available && !en.e->available(w, why, sizeof why)) {
+        if (en.e->available && !en.e->available(w, cfg, why, sizeof why)) {
             if (w->rank == 0 && !cfg->quiet)
                 printf("# %s: skipped, %s\n", en.e->name, why);
             continue;
