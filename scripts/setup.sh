@@ -74,7 +74,8 @@ ln -sf build/wavebench wavebench
 check build
 build build-cpu --enable-unit-tests --without-cuda --without-nccl --without-curl
 build build-asan --enable-unit-tests --enable-sanitizers --without-cuda --without-nccl
-# Under the sanitizers each run is slow: the bad-input test runs its sample of cases there.
-ASAN_OPTIONS=detect_leaks=0 WB_BAD_INPUT_SAMPLE=1 check build-asan
+# Under the sanitizers each run is slow: the bad-input test runs its sample of cases there,
+# and one run may take longer before a test calls it hung.
+ASAN_OPTIONS=detect_leaks=0 WB_BAD_INPUT_SAMPLE=1 WB_RUN_LIMIT=360 check build-asan
 # shellcheck disable=SC2086
 count $logs

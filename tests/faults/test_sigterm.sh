@@ -13,7 +13,7 @@ iters=4000
 run_and_signal() {
     tag=$1
     # shellcheck disable=SC2086
-    timeout -k 5 120 "$MPIRUN" -q -np 2 --oversubscribe sh -c \
+    timeout -k 5 "$wb_limit" "$MPIRUN" -q -np 2 --oversubscribe sh -c \
         "exec \"$WAVEBENCH\" $net --pinn-iters $iters --output $tag.h5 --seed 7 --checkpoint-every 1000000 2>> $scratch/$tag.err; " \
         > "$scratch/$tag.out" 2>&1 &
     launcher=$!

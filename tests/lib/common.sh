@@ -6,6 +6,8 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
 failures=0
+# The bound of one run: sanitizer builds run several times slower (setup.sh raises it).
+wb_limit=${WB_RUN_LIMIT:-120}
 fail() {
     echo "FAIL: $*"
     failures=$((failures + 1))
@@ -16,7 +18,7 @@ fail() {
 wb_mpi() {
     np=$1
     shift
-    timeout -k 5 120 "$MPIRUN" -q -np "$np" --oversubscribe "$WAVEBENCH" "$@"
+    timeout -k 5 "$wb_limit" "$MPIRUN" -q -np "$np" --oversubscribe "$WAVEBENCH" "$@"
 }
 
 # wb_mpi_each NP TAG ARGS...: like wb_mpi, and each rank's own exit code is kept
@@ -27,7 +29,7 @@ wb_mpi_each() {
     np=$1 tag=$2
     shift 2
     mkdir -p "$scratch/$tag.rc"
-    WB_RC_DIR="$scratch/$tag.rc" timeout -k 5 120 "$MPIRUN" -q -np "$np" --oversubscribe \
+    WB_RC_DIR="$scratch/$tag.rc" timeout -k 5 "$wb_limit" "$MPIRUN" -q -np "$np" --oversubscribe \
         --mca orte_abort_on_non_zero_status 0 -x WB_RC_DIR sh "$WB_SRCDIR/tests/cli/rank_rc.sh" "$WAVEBENCH" "$@"
 }
 

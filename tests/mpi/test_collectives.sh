@@ -33,7 +33,7 @@ $check "$dir/bad.h5" 4 --expect-wrong || fail "corrupt run: results file does no
 # count, so blocks do not divide evenly), where in-place operations are no longer no-ops.
 unit="$WB_BUILDDIR/tests/unit/test_collectives"
 if [ -x "$unit" ]; then
-    timeout -k 5 120 "$MPIRUN" -q -np 3 --oversubscribe "$unit" > "$scratch/unit3.txt" 2>&1 ||
+    timeout -k 5 "$wb_limit" "$MPIRUN" -q -np 3 --oversubscribe "$unit" > "$scratch/unit3.txt" 2>&1 ||
         fail "unit tests on 3 ranks: $(grep FAILED "$scratch/unit3.txt" | sort -u)"
 fi
 
