@@ -10,6 +10,11 @@
 #include "wavebench/table.h"
 #include "wavebench/world.h"
 
+/* Compute threads per rank for threads = auto: min(allowed, online / node_size), at least
+ * 1 and at most 256, where allowed is the CPU count of the rank's affinity mask, online the
+ * node's online CPUs and node_size the ranks on the node. */
+int wb_pinn_auto_threads(int online, int allowed, int node_size);
+
 /* Checks what must hold before any work (the resume checkpoint's network).
  * Returns WB_OK or WB_ERR_USAGE, the same on every rank after wb_world_agree. */
 int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err);

@@ -57,4 +57,18 @@ expect_each 4 nan 1
 import h5py, sys
 f = h5py.File('$scratch/nan.ckpt.h5', 'r')
 sys.exit(0 if f.attrs['iteration'] == 10 else 1)" || fail "NaN run: checkpoint of iteration 10 not intact"
+
+# threads = auto follows the rank's affinity mask: bound to one CPU, one thread; unbound
+# (one rank), every online CPU. The resolved count is in the file.
+threads() { # FILE: the summary's threads attribute
+    /usr/bin/python3 -c "import h5py; print(int(h5py.File('$1')['pinn/summary'].attrs['threads']))"
+}
+# shellcheck disable=SC2086
+taskset -c 0 "$WAVEBENCH" $small --pinn-iters 2 --output-dir "$scratch" --output bound.h5 ||
+    fail "bound run: exit $?"
+[ "$(threads "$scratch/bound.h5")" = 1 ] || fail "bound to one CPU: $(threads "$scratch/bound.h5") threads, not 1"
+# shellcheck disable=SC2086
+"$WAVEBENCH" $small --pinn-iters 2 --output-dir "$scratch" --output free.h5 || fail "unbound run: exit $?"
+[ "$(threads "$scratch/free.h5")" = "$(nproc)" ] ||
+    fail "unbound single rank: $(threads "$scratch/free.h5") threads, not $(nproc)"
 finish

@@ -1,10 +1,11 @@
 /* wavebench PINN training loop: local loss and gradient -> one allreduce -> Adam step,
  * with logging, evaluation, checkpoints, and the figures of the run; the math runs on
  * the backend that main.c hands in (pinn_backend.h). */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "wavebench/train.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,7 @@ struct run_figures {
     double terms[WB_PINN_NTERMS], loss, rel_l2;
     double mean[T_COUNT];     /* max over ranks of each rank's mean seconds per iteration */
     double wall;              /* seconds of the timed loop, max over ranks */
+    int threads;              /* compute threads of each rank, as resolved */
 };
 
 static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
@@ -332,6 +334,11 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
     wb_table_attr_num(t, "initial_points", (double)pc->n_initial);
     wb_table_attr_num(t, "boundary_points", (double)pc->n_boundary);
     wb_table_attr_num(t, "resumed_from_iteration", (double)f->start);
+    wb_table_attr_num(t, "threads", f->threads);
+    wb_table_attr_text(t, "threads_rule",
+                       pc->threads ? "configured"
+                                   : "auto: min(CPUs in the rank's affinity mask, online CPUs / "
+                                     "ranks on the node)");
     wb_table_attr_text(t, "checkpoint", cfg->checkpoint_path);
     wb_table_attr_text(t, "timing",
                        "s/iter: wall time of the loop / iterations (slowest rank); compute, "
@@ -341,6 +348,16 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
 
 /* The solution grid goes into the results file: bounded so that it stays a file. */
 #define MAX_GRID_POINTS (1 << 22)
+
+int wb_pinn_auto_threads(int online, int allowed, int node_size)
+{
+    /* A bound rank (mpirun --bind-to core, Slurm's task affinity) may use only its mask;
+     * an unbound one shares the node's CPUs with the node's other ranks: more threads
+     * than either only contend. */
+    int share = node_size > 0 ? online / node_size : online;
+    int n = allowed < share ? allowed : share;
+    return n < 1 ? 1 : n > 256 ? 256 : n;
+}
 
 int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
 {
@@ -480,9 +497,14 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     struct run_figures f = {0};
     double *times[T_COUNT] = {NULL};
 
-    /* Ranks on one node share its cores: more threads than that only contend. */
-    int cpus = pc->threads ? (int)pc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN) / w->node_size;
-    cpus = cpus < 1 ? 1 : cpus > 256 ? 256 : cpus;
+    int cpus = (int)pc->threads;
+    if (!cpus) {
+        cpu_set_t mask;
+        int online = (int)sysconf(_SC_NPROCESSORS_ONLN);
+        int allowed = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : online;
+        cpus = wb_pinn_auto_threads(online, allowed, w->node_size);
+    }
+    f.threads = cpus;
 #ifdef WB_HAVE_OPENBLAS
     openblas_set_num_threads(1); /* the model's own threads call the BLAS */
 #endif
