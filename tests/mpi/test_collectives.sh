@@ -41,4 +41,17 @@ fi
 wb_mpi_each 2 clean --suite collectives --coll broadcast -b 8 -e 64 -n 2 -R 2 --quiet \
     --output-dir "$dir"
 expect_each 2 clean 0
+
+# The default repetitions give every row a confidence interval of the median (n >= 6).
+wb_mpi 2 --suite collectives,arrays --coll allreduce -e 1K --array-size 64K --quiet \
+    --output-dir "$dir" --output defaults.h5 || fail "default repetitions: exit $?"
+/usr/bin/python3 - "$dir/defaults.h5" <<'PY' || fail "the defaults leave a CI of the median undefined"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+cols = [(t, c) for t in ("collectives/allreduce", "arrays/ops") for c in f[t] if c.endswith("ci_lo")]
+assert cols, "no CI columns"
+for t, c in cols:
+    v = f[t][c][:]
+    assert np.isfinite(v).all(), f"{t}/{c}: {v}"
+PY
 finish
