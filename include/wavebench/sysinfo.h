@@ -19,7 +19,17 @@ struct wb_sysinfo {
     char version[32];      /* wavebench's */
     char git_revision[64];
     char configure_args[512];
+    /* "NAME=value" lines of the variables that change MPI, UCX, NCCL, libfabric, OpenMP,
+     * BLAS, CUDA and the scheduler, sorted; none whose name looks like a secret. */
+    char environment[8192];
 };
+
+/* Writes into out the environment variables worth recording (the prefixes OMPI_, PMIX_,
+ * UCX_, NCCL_, FI_, I_MPI_, MPICH_, SLURM_, OMP_, OPENBLAS_, CUDA_), one "NAME=value" a
+ * line, sorted, leaving out every name that contains TOKEN, PASSWORD, SECRET, KEY or
+ * CREDENTIAL (any case); values are cut at 256 bytes, and what does not fit is counted
+ * on a last line. */
+void wb_sysinfo_environment(char *out, size_t size, char *const *env);
 
 /* Fills si from /proc, uname and the libraries' own version queries (local, not collective). */
 void wb_sysinfo_collect(struct wb_sysinfo *si);

@@ -3,7 +3,9 @@
 #include "wavebench/sysinfo.h"
 
 #include <hdf5.h>
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -36,6 +38,65 @@ static void read_cpu_model(char *out, size_t size)
         }
     }
     fclose(f);
+}
+
+extern char **environ;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether name (up to '=') contains what, case aside. */
+static int name_has(const char *name, const char *what)
+{
+    size_t n = strcspn(name, "="), m = strlen(what);
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t k = 0;
+        while (k < m && toupper((unsigned char)name[i + k]) == what[k])
+            k++;
+        if (k == m)
+            return 1;
+    }
+    return 0;
+}
+
+void wb_sysinfo_environment(char *out, size_t size, char *const *env)
+{
+    static const char *const prefixes[] = {"OMPI_", "PMIX_", "UCX_", "NCCL_", "FI_", "I_MPI_",
+                                           "MPICH_", "SLURM_", "OMP_", "OPENBLAS_", "CUDA_"};
+    static const char *const secrets[] = {"TOKEN", "PASSWORD", "SECRET", "KEY", "CREDENTIAL"};
+    size_t n = 0;
+    while (env && env[n])
+        n++;
+    const char **keep = malloc(sizeof *keep * (n ? n : 1));
+    size_t k = 0;
+    for (size_t i = 0; keep && i < n; i++) {
+        int wanted = 0, secret = 0;
+        for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++)
+            wanted |= strncmp(env[i], prefixes[p], strlen(prefixes[p])) == 0;
+        for (size_t q = 0; q < sizeof secrets / sizeof secrets[0]; q++)
+            secret |= name_has(env[i], secrets[q]);
+        if (wanted && !secret && strchr(env[i], '='))
+            keep[k++] = env[i];
+    }
+    if (keep)
+        qsort(keep, k, sizeof *keep, cmp_str);
+    size_t used = 0, left = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < k; i++) {
+        /* A newline inside a value would split its line: such a value is cut there. */
+        int len = (int)strcspn(keep[i], "\n");
+        len = len > 256 + (int)strcspn(keep[i], "=") ? 256 + (int)strcspn(keep[i], "=") : len;
+        if (used + (size_t)len + 2 + 40 > size) {
+            left = k - i;
+            break;
+        }
+        used += (size_t)snprintf(out + used, size - used, "%.*s\n", len, keep[i]);
+    }
+    if (left)
+        snprintf(out + used, size - used, "(%zu more not recorded)\n", left);
+    free(keep);
 }
 
 void wb_sysinfo_collect(struct wb_sysinfo *si)
@@ -82,4 +143,5 @@ void wb_sysinfo_collect(struct wb_sysinfo *si)
     snprintf(si->version, sizeof si->version, "%s", PACKAGE_VERSION);
     snprintf(si->git_revision, sizeof si->git_revision, "%s", WB_GIT_REVISION);
     snprintf(si->configure_args, sizeof si->configure_args, "%s", WB_CONFIGURE_ARGS);
+    wb_sysinfo_environment(si->environment, sizeof si->environment, environ);
 }

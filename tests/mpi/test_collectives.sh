@@ -54,4 +54,21 @@ for t, c in cols:
     v = f[t][c][:]
     assert np.isfinite(v).all(), f"{t}/{c}: {v}"
 PY
+
+# The results file records the variables that change MPI, NCCL, the scheduler, ..., and
+# never one whose name looks like a secret.
+OMPI_MCA_btl_base_verbose=0 NCCL_DEBUG=WARN SLURM_JOB_NAME=wbtest UCX_API_TOKEN=hunter2 \
+    SLURM_SSH_KEY=s3cr3t OMP_DB_PASSWORD=pw42 wb_mpi 1 --suite collectives --coll allreduce \
+    -e 64 -R 2 --quiet --output-dir "$dir" --output env.h5 || fail "environment run: exit $?"
+/usr/bin/python3 - "$dir/env.h5" <<'PY' || fail "the environment record is wrong"
+import sys, h5py
+env = h5py.File(sys.argv[1], "r").attrs["environment"]
+env = env.decode() if isinstance(env, bytes) else env
+lines = env.splitlines()
+for want in ("OMPI_MCA_btl_base_verbose=0", "NCCL_DEBUG=WARN", "SLURM_JOB_NAME=wbtest"):
+    assert want in lines, (want, lines)
+for secret in ("hunter2", "s3cr3t", "pw42", "UCX_API_TOKEN", "SLURM_SSH_KEY"):
+    assert secret not in env, secret
+assert lines == sorted(lines), "not sorted"
+PY
 finish
