@@ -7,6 +7,14 @@
 #include "wavebench/common.h"
 
 #define WB_HOST_LEN 64
+#define WB_CPUS_LEN 128
+
+/* Where one rank runs: what the results file records per rank. */
+struct wb_rank_place {
+    int pid;
+    int numa;               /* NUMA node of the first CPU it may run on; -1 unknown */
+    char cpus[WB_CPUS_LEN]; /* its affinity mask as a CPU list, e.g. "0-3,8" */
+};
 
 struct wb_world {
     MPI_Comm comm;      /* a duplicate of MPI_COMM_WORLD with MPI_ERRORS_RETURN */
@@ -18,6 +26,7 @@ struct wb_world {
     int *locality_of;        /* [size] locality of every rank */
     int *ranks_per_locality; /* [n_localities] */
     char (*hostnames)[WB_HOST_LEN]; /* [size] host name of every rank */
+    struct wb_rank_place *places;   /* [size] pid, CPUs and NUMA node of every rank */
     double wtick;           /* MPI_Wtick */
     int wtime_is_global;    /* MPI_WTIME_IS_GLOBAL */
 };

@@ -1,13 +1,51 @@
 /* wavebench world: MPI start-up, localities, collective agreement. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "wavebench/world.h"
 
 #include "wavebench/signals.h"
 
+#include <dirent.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* This process's place: its affinity mask as ranges, and the NUMA node of its first CPU
+ * (the nodeK entry Linux puts in /sys/devices/system/cpu/cpuN). */
+static void my_place(struct wb_rank_place *p)
+{
+    memset(p, 0, sizeof *p);
+    p->pid = (int)getpid();
+    p->numa = -1;
+    cpu_set_t mask;
+    if (sched_getaffinity(0, sizeof mask, &mask) != 0) {
+        snprintf(p->cpus, sizeof p->cpus, "unknown");
+        return;
+    }
+    size_t used = 0;
+    int first = -1;
+    for (int c = 0; c < CPU_SETSIZE && used + 16 < sizeof p->cpus; c++) {
+        if (!CPU_ISSET(c, &mask))
+            continue;
+        int last = c;
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &mask))
+            last++;
+        used += (size_t)snprintf(p->cpus + used, sizeof p->cpus - used, "%s%d", used ? "," : "", c);
+        if (last > c)
+            used += (size_t)snprintf(p->cpus + used, sizeof p->cpus - used, "-%d", last);
+        first = first < 0 ? c : first;
+        c = last;
+    }
+    char dir[64];
+    snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu%d", first);
+    DIR *d = first >= 0 ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strncmp(e->d_name, "node", 4) == 0 && e->d_name[4] >= '0' && e->d_name[4] <= '9')
+            p->numa = atoi(e->d_name + 4);
+    if (d)
+        closedir(d);
+}
 
 int wb_mpi_fail(struct wb_error *err, int rc, const char *call, const char *file, int line)
 {
@@ -95,6 +133,13 @@ int wb_world_init(struct wb_world *w, int *argc, char ***argv, struct wb_error *
         return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory");
     WB_MPI_CHECK(err, MPI_Allgather(host, WB_HOST_LEN, MPI_CHAR, w->hostnames, WB_HOST_LEN,
                                     MPI_CHAR, w->comm));
+    struct wb_rank_place mine;
+    my_place(&mine);
+    w->places = calloc((size_t)w->size, sizeof *w->places);
+    if (!w->places)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory");
+    WB_MPI_CHECK(err, MPI_Allgather(&mine, (int)sizeof mine, MPI_BYTE, w->places,
+                                    (int)sizeof mine, MPI_BYTE, w->comm));
 
     w->wtick = MPI_Wtick();
     int *flag_value, flag = 0;
@@ -159,6 +204,7 @@ void wb_world_finalize(struct wb_world *w)
     free(w->locality_of);
     free(w->ranks_per_locality);
     free(w->hostnames);
+    free(w->places);
     if (w->node_comm != MPI_COMM_NULL)
         MPI_Comm_free(&w->node_comm);
     if (w->comm != MPI_COMM_NULL)

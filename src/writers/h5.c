@@ -233,6 +233,38 @@ done:
     return err->status;
 }
 
+/* Per rank: pid_of_rank, numa_of_rank and cpus_of_rank (its affinity as a CPU list). */
+static herr_t write_places(const struct h5_out *o, hid_t group)
+{
+    const struct wb_world *w = o->w;
+    size_t n = (size_t)w->size;
+    int *pid = malloc(sizeof(int) * n), *numa = malloc(sizeof(int) * n);
+    char (*cpus)[WB_CPUS_LEN] = malloc(WB_CPUS_LEN * n);
+    hid_t str = string_type(WB_CPUS_LEN);
+    herr_t rc = -1;
+    int ok = pid && numa && cpus && str >= 0, all_ok = 0; /* collective: fail together */
+    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm);
+    if (all_ok) {
+        for (size_t r = 0; r < n; r++) {
+            pid[r] = w->places[r].pid;
+            numa[r] = w->places[r].numa;
+            memcpy(cpus[r], w->places[r].cpus, WB_CPUS_LEN);
+        }
+        rc = write_shared_1d(o, group, "pid_of_rank", H5T_NATIVE_INT, H5T_NATIVE_INT, n, pid, NULL);
+        if (rc >= 0)
+            rc = write_shared_1d(o, group, "numa_of_rank", H5T_NATIVE_INT, H5T_NATIVE_INT, n, numa,
+                                 NULL);
+        if (rc >= 0)
+            rc = write_shared_1d(o, group, "cpus_of_rank", str, str, n, cpus, NULL);
+    }
+    if (str >= 0)
+        H5Tclose(str);
+    free(pid);
+    free(numa);
+    free(cpus);
+    return rc;
+}
+
 static int write_system(const struct h5_out *o, hid_t file, struct wb_error *err)
 {
     const struct wb_world *w = o->w;
@@ -245,6 +277,7 @@ static int write_system(const struct h5_out *o, hid_t file, struct wb_error *err
                                 (size_t)w->size, w->locality_of, NULL));
     H5_TRY(err, write_shared_1d(o, group, "ranks_per_locality", H5T_NATIVE_INT, H5T_NATIVE_INT,
                                 (size_t)w->n_localities, w->ranks_per_locality, NULL));
+    H5_TRY(err, write_places(o, group));
 done:
     if (str >= 0)
         H5Tclose(str);

@@ -71,4 +71,21 @@ for secret in ("hunter2", "s3cr3t", "pw42", "UCX_API_TOKEN", "SLURM_SSH_KEY"):
     assert secret not in env, secret
 assert lines == sorted(lines), "not sorted"
 PY
+
+# Every rank's place: its pid, CPU list and NUMA node; bound to one CPU each, the lists
+# say so.
+bind=core
+[ "$(nproc)" -ge 2 ] || bind=none
+timeout -k 5 "$wb_limit" "$MPIRUN" -q -np 2 --bind-to $bind "$WAVEBENCH" --suite collectives \
+    --coll allreduce -e 64 -R 2 --quiet --output-dir "$dir" --output places.h5 ||
+    fail "places run: exit $?"
+/usr/bin/python3 - "$dir/places.h5" "$(nproc)" <<'PY' || fail "the ranks' places are not recorded"
+import sys, h5py
+s = h5py.File(sys.argv[1], "r")["system"]
+pids, cpus, numa = s["pid_of_rank"][:], [c.decode() for c in s["cpus_of_rank"][:]], s["numa_of_rank"][:]
+assert len(pids) == 2 and len(set(pids)) == 2 and min(pids) > 0, pids
+assert all(n >= -1 for n in numa), numa
+if int(sys.argv[2]) >= 2:  # --bind-to core gives each rank one CPU of its own
+    assert all(c.isdigit() for c in cpus) and cpus[0] != cpus[1], cpus
+PY
 finish
