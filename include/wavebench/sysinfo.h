@@ -3,6 +3,7 @@
 #define WB_SYSINFO_H
 
 #include <mpi.h>
+#include <stddef.h>
 
 struct wb_sysinfo {
     char cpu_model[128];
@@ -30,6 +31,9 @@ struct wb_sysinfo {
  * CREDENTIAL (any case); values are cut at 256 bytes, and what does not fit is counted
  * on a last line. */
 void wb_sysinfo_environment(char *out, size_t size, char *const *env);
+
+/* This machine's CPU model, online CPUs and memory (local, not collective). */
+void wb_sysinfo_machine(char *cpu_model, size_t size, int *cpus_online, double *mem_total_gib);
 
 /* Fills si from /proc, uname and the libraries' own version queries (local, not collective). */
 void wb_sysinfo_collect(struct wb_sysinfo *si);

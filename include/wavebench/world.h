@@ -14,6 +14,9 @@ struct wb_rank_place {
     int pid;
     int numa;               /* NUMA node of the first CPU it may run on; -1 unknown */
     char cpus[WB_CPUS_LEN]; /* its affinity mask as a CPU list, e.g. "0-3,8" */
+    char cpu_model[128];    /* its machine's: CPU model, online CPUs, memory */
+    int cpus_online;
+    double mem_total_gib;
 };
 
 struct wb_world {

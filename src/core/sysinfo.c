@@ -99,13 +99,19 @@ void wb_sysinfo_environment(char *out, size_t size, char *const *env)
     free(keep);
 }
 
+void wb_sysinfo_machine(char *cpu_model, size_t size, int *cpus_online, double *mem_total_gib)
+{
+    read_cpu_model(cpu_model, size);
+    *cpus_online = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    *mem_total_gib = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) /
+                     (1024.0 * 1024 * 1024);
+}
+
 void wb_sysinfo_collect(struct wb_sysinfo *si)
 {
     memset(si, 0, sizeof *si);
-    read_cpu_model(si->cpu_model, sizeof si->cpu_model);
-    si->cpus_online = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    si->mem_total_gib = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) /
-                        (1024.0 * 1024 * 1024);
+    wb_sysinfo_machine(si->cpu_model, sizeof si->cpu_model, &si->cpus_online,
+                       &si->mem_total_gib);
     struct utsname u;
     if (uname(&u) == 0)
         snprintf(si->os, sizeof si->os, "%.60s %.120s %.60s", u.sysname, u.release, u.machine);

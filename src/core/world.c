@@ -3,6 +3,7 @@
 #include "wavebench/world.h"
 
 #include "wavebench/signals.h"
+#include "wavebench/sysinfo.h"
 
 #include <dirent.h>
 #include <sched.h>
@@ -11,13 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-/* This process's place: its affinity mask as ranges, and the NUMA node of its first CPU
- * (the nodeK entry Linux puts in /sys/devices/system/cpu/cpuN). */
+/* This process's place: its machine, its affinity mask as ranges, and the NUMA node of its
+ * first CPU (the nodeK entry Linux puts in /sys/devices/system/cpu/cpuN). */
 static void my_place(struct wb_rank_place *p)
 {
     memset(p, 0, sizeof *p);
     p->pid = (int)getpid();
     p->numa = -1;
+    wb_sysinfo_machine(p->cpu_model, sizeof p->cpu_model, &p->cpus_online, &p->mem_total_gib);
     cpu_set_t mask;
     if (sched_getaffinity(0, sizeof mask, &mask) != 0) {
         snprintf(p->cpus, sizeof p->cpus, "unknown");

@@ -265,6 +265,43 @@ static herr_t write_places(const struct h5_out *o, hid_t group)
     return rc;
 }
 
+/* Per locality, its first rank's machine: cpu_model_of_locality, cpus_of_locality,
+ * mem_gib_of_locality (the root attributes describe rank 0's only). */
+static herr_t write_machines(const struct h5_out *o, hid_t group)
+{
+    const struct wb_world *w = o->w;
+    size_t n = (size_t)w->n_localities;
+    char (*model)[128] = malloc(128 * n);
+    int *cpus = malloc(sizeof(int) * n);
+    double *mem = malloc(sizeof(double) * n);
+    hid_t str = string_type(128);
+    herr_t rc = -1;
+    int ok = model && cpus && mem && str >= 0, all_ok = 0; /* collective: fail together */
+    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm);
+    if (all_ok) {
+        for (int r = w->size - 1; r >= 0; r--) { /* downwards: the first rank is kept */
+            const struct wb_rank_place *p = &w->places[r];
+            int l = w->locality_of[r];
+            memcpy(model[l], p->cpu_model, sizeof model[l]);
+            cpus[l] = p->cpus_online;
+            mem[l] = p->mem_total_gib;
+        }
+        rc = write_shared_1d(o, group, "cpu_model_of_locality", str, str, n, model, NULL);
+        if (rc >= 0)
+            rc = write_shared_1d(o, group, "cpus_of_locality", H5T_NATIVE_INT, H5T_NATIVE_INT, n,
+                                 cpus, NULL);
+        if (rc >= 0)
+            rc = write_shared_1d(o, group, "mem_gib_of_locality", H5T_NATIVE_DOUBLE,
+                                 H5T_NATIVE_DOUBLE, n, mem, NULL);
+    }
+    if (str >= 0)
+        H5Tclose(str);
+    free(model);
+    free(cpus);
+    free(mem);
+    return rc;
+}
+
 static int write_system(const struct h5_out *o, hid_t file, struct wb_error *err)
 {
     const struct wb_world *w = o->w;
@@ -278,6 +315,7 @@ static int write_system(const struct h5_out *o, hid_t file, struct wb_error *err
     H5_TRY(err, write_shared_1d(o, group, "ranks_per_locality", H5T_NATIVE_INT, H5T_NATIVE_INT,
                                 (size_t)w->n_localities, w->ranks_per_locality, NULL));
     H5_TRY(err, write_places(o, group));
+    H5_TRY(err, write_machines(o, group));
 done:
     if (str >= 0)
         H5Tclose(str);

@@ -48,6 +48,14 @@ def layout(path, hosts):
             problems.append(f"locality_of_rank {f['system/locality_of_rank'][:].tolist()}, not {want_loc}")
         if f["system/ranks_per_locality"][:].tolist() != want_rpl:
             problems.append(f"ranks_per_locality {f['system/ranks_per_locality'][:].tolist()}, not {want_rpl}")
+        # Every rank's place and every locality's machine.
+        pids = f["system/pid_of_rank"][:].tolist()
+        if len(pids) != ranks or len(set(pids)) != ranks:
+            problems.append(f"pid_of_rank {pids}: not {ranks} distinct processes")
+        models = [text(m) for m in f["system/cpu_model_of_locality"][:]]
+        cpus = f["system/cpus_of_locality"][:].tolist()
+        if len(models) != localities or not all(models) or len(cpus) != localities or min(cpus) < 1:
+            problems.append(f"machines of localities: {models}, {cpus}")
         # Each suite repeats the layout it ran on.
         for t in tables(f, "collectives") + tables(f, "arrays"):
             if int(f[t].attrs["localities"]) != localities:
