@@ -19,11 +19,15 @@ enum wb_backend { WB_BACKEND_CPU = 0, WB_BACKEND_CUDA = 1 };
 /* Whether MPI takes device pointers: asked of the library, or said by the user. */
 enum wb_cuda_aware { WB_CUDA_AWARE_AUTO = 0, WB_CUDA_AWARE_YES = 1, WB_CUDA_AWARE_NO = 2 };
 
-/* Collectives, in the order of the choice list "allreduce,reduce,...". */
-enum wb_coll {
-    WB_COLL_ALLREDUCE, WB_COLL_REDUCE, WB_COLL_REDUCE_SCATTER,
-    WB_COLL_ALLGATHER, WB_COLL_BROADCAST, WB_COLL_ALLTOALL, WB_COLL_COUNT
-};
+/* The collectives, in sweep order: the one list their enum, their names in the
+ * configuration and its default ("all") come from. Each also needs its entry in
+ * src/suites/collectives/coll_desc.c (and its NCCL call in src/cuda/gpu_coll.c). */
+#define WB_COLL_LIST(X) \
+    X(ALLREDUCE, allreduce) X(REDUCE, reduce) X(REDUCE_SCATTER, reduce_scatter) \
+    X(ALLGATHER, allgather) X(BROADCAST, broadcast) X(ALLTOALL, alltoall)
+#define WB_COLL_ENUM_(id, name) WB_COLL_##id,
+enum wb_coll { WB_COLL_LIST(WB_COLL_ENUM_) WB_COLL_COUNT };
+#undef WB_COLL_ENUM_
 enum wb_dtype { WB_DTYPE_INT32, WB_DTYPE_INT64, WB_DTYPE_FLOAT, WB_DTYPE_DOUBLE, WB_DTYPE_COUNT };
 enum wb_redop { WB_REDOP_SUM, WB_REDOP_MIN, WB_REDOP_MAX, WB_REDOP_COUNT };
 enum wb_placement { WB_PLACE_OUT, WB_PLACE_IN, WB_PLACE_COUNT };

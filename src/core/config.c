@@ -40,8 +40,12 @@ enum { KEY_AUTO_OK = 1u << 0, /* INT: "auto" is allowed and stored as 0 */
 static const char *const suite_names[] = {"collectives", "arrays", "pinn", NULL};
 static const char *const backend_names[] = {"cpu", "cuda", NULL};
 static const char *const cuda_aware_names[] = {"auto", "yes", "no", NULL};
-static const char *const coll_names[] = {"allreduce", "reduce", "reduce_scatter", "allgather",
-                                         "broadcast", "alltoall", NULL};
+#define COLL_NAME(id, name) #name,
+static const char *const coll_names[] = {WB_COLL_LIST(COLL_NAME) NULL};
+#undef COLL_NAME
+/* ",allreduce,reduce,...": every collective; the default is this past its first comma. */
+#define COLL_ITEM(id, name) "," #name
+#define COLL_ALL ("" WB_COLL_LIST(COLL_ITEM))
 static const char *const dtype_names[] = {"int32", "int64", "float", "double", NULL};
 static const char *const redop_names[] = {"sum", "min", "max", NULL};
 static const char *const placement_names[] = {"out", "in", NULL};
@@ -72,7 +76,7 @@ static const struct key keys[] = {
      "end the error line with the source file and line that raised it", 0},
 
     {"collectives", "collectives", KEY_SET, OFF(coll.colls), 0, 0, coll_names, "coll", 'c',
-     "allreduce,reduce,reduce_scatter,allgather,broadcast,alltoall", "collectives to sweep", 0},
+     COLL_ALL + 1, "collectives to sweep", 0},
     {"collectives", "datatypes", KEY_SET, OFF(coll.dtypes), 0, 0, dtype_names, "datatype", 'd',
      "float", "element types", 0},
     {"collectives", "ops", KEY_SET, OFF(coll.redops), 0, 0, redop_names, "op", 'o', "sum",
