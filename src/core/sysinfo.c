@@ -85,14 +85,15 @@ void wb_sysinfo_environment(char *out, size_t size, char *const *env)
     size_t used = 0, left = 0;
     out[0] = '\0';
     for (size_t i = 0; i < k; i++) {
-        /* A newline inside a value would split its line: such a value is cut there. */
-        int len = (int)strcspn(keep[i], "\n");
-        len = len > 256 + (int)strcspn(keep[i], "=") ? 256 + (int)strcspn(keep[i], "=") : len;
-        if (used + (size_t)len + 2 + 40 > size) {
+        /* A value ends at a newline (it would split its line) or after 256 bytes. */
+        size_t cap = strcspn(keep[i], "=") + 1 + 256, len = strcspn(keep[i], "\n");
+        len = len < cap ? len : cap;
+        /* Room is kept for the last line that counts what did not fit. */
+        if (used + len + 2 + 40 > size) {
             left = k - i;
             break;
         }
-        used += (size_t)snprintf(out + used, size - used, "%.*s\n", len, keep[i]);
+        used += (size_t)snprintf(out + used, size - used, "%.*s\n", (int)len, keep[i]);
     }
     if (left)
         snprintf(out + used, size - used, "(%zu more not recorded)\n", left);

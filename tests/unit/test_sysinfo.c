@@ -1,0 +1,54 @@
+/* Unit tests of the environment record (wb_sysinfo_environment) on made-up environments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "wavebench/sysinfo.h"
+
+static void test_filter_and_order(void **state)
+{
+    (void)state;
+    char *env[] = {"UCX_TLS=tcp", "HOME=/root", "OMPI_MCA_btl=self", "NCCL_api_Token=t0p",
+                   "SLURM_JOB_ID=7", "OMP_NUM_THREADS=2", "CUDA_PASSWORD_FILE=/x",
+                   "FI_PROVIDER=efa\ninjected", "MY_OMPI_X=1", "NOVALUE_OMPI", NULL};
+    char out[512];
+    wb_sysinfo_environment(out, sizeof out, env);
+    assert_string_equal(out, "FI_PROVIDER=efa\nOMPI_MCA_btl=self\nOMP_NUM_THREADS=2\n"
+                             "SLURM_JOB_ID=7\nUCX_TLS=tcp\n");
+}
+
+static void test_long_values_and_overflow(void **state)
+{
+    (void)state;
+    static char big[600], names[40][32];
+    snprintf(big, sizeof big, "OMP_X=");
+    memset(big + 6, 'v', sizeof big - 7);
+    char *env[42];
+    env[0] = big;
+    for (int i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof names[i], "SLURM_V%02d=%d", i, i);
+        env[i + 1] = names[i];
+    }
+    env[41] = NULL;
+    char out[400];
+    wb_sysinfo_environment(out, sizeof out, env);
+    const char *line = strstr(out, "OMP_X=");
+    assert_non_null(line);
+    assert_int_equal(strcspn(line, "\n"), strlen("OMP_X=") + 256); /* cut at 256 bytes */
+    assert_non_null(strstr(out, "more not recorded)\n"));          /* the rest counted */
+    assert_true(strlen(out) < sizeof out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_filter_and_order),
+        cmocka_unit_test(test_long_values_and_overflow),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
