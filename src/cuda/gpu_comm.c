@@ -62,33 +62,31 @@ int wb_gpu_shared_device(const char (*bus_ids)[WB_GPU_BUS_ID_LEN], int n, int *f
  * (srun --gpus-per-task=1, CUDA_VISIBLE_DEVICES=$LOCAL_RANK). */
 static int check_one_gpu_per_rank(const struct wb_world *w, struct wb_error *err)
 {
-    struct { int rank; char bus[WB_GPU_BUS_ID_LEN]; } mine, *all = calloc((size_t)w->node_size, sizeof *all);
-    memset(&mine, 0, sizeof mine);
-    mine.rank = w->rank;
+    char mine[WB_GPU_BUS_ID_LEN] = ""; /* "" unknown: never taken for a shared device */
     int dev = -1;
-    if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetPCIBusId(mine.bus, sizeof mine.bus, dev) != cudaSuccess)
-        mine.bus[0] = '\0'; /* unknown: never taken for a shared device */
-    if (!all)
-        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (device map)");
-    int rc = MPI_Allgather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE,
-                           w->node_comm);
-    char (*ids)[WB_GPU_BUS_ID_LEN] = rc == MPI_SUCCESS ? calloc((size_t)w->node_size, sizeof *ids) : NULL;
-    int a = 0, b = 0;
-    if (rc != MPI_SUCCESS)
+    if (cudaGetDevice(&dev) != cudaSuccess ||
+        cudaDeviceGetPCIBusId(mine, sizeof mine, dev) != cudaSuccess)
+        mine[0] = '\0';
+    size_t n = (size_t)w->node_size;
+    char (*ids)[WB_GPU_BUS_ID_LEN] = calloc(n, sizeof *ids);
+    int *ranks = calloc(n, sizeof *ranks);
+    /* Every rank of the node takes part in the gathers, or none does. */
+    int ok = ids && ranks, all_ok = 0, rc, a = 0, b = 0;
+    if ((rc = MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->node_comm)) != MPI_SUCCESS ||
+        (all_ok && ((rc = MPI_Allgather(mine, WB_GPU_BUS_ID_LEN, MPI_CHAR, ids, WB_GPU_BUS_ID_LEN,
+                                        MPI_CHAR, w->node_comm)) != MPI_SUCCESS ||
+                    (rc = MPI_Allgather(&w->rank, 1, MPI_INT, ranks, 1, MPI_INT,
+                                        w->node_comm)) != MPI_SUCCESS)))
         wb_mpi_fail(err, rc, "MPI_Allgather(device map)", __FILE__, __LINE__);
-    else if (!ids)
+    else if (!all_ok)
         WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (device map)");
-    else {
-        for (int i = 0; i < w->node_size; i++)
-            memcpy(ids[i], all[i].bus, WB_GPU_BUS_ID_LEN);
-        if (wb_gpu_shared_device((const char (*)[WB_GPU_BUS_ID_LEN])ids, w->node_size, &a, &b))
-            WB_FAIL(err, WB_ERR_USAGE,
-                    "[run] backend: cuda with NCCL needs one GPU per rank: ranks %d and %d on %s "
-                    "both use GPU %s (give each rank its own GPU, e.g. srun --gpus-per-task=1)",
-                    all[a].rank, all[b].rank, w->hostnames[w->rank], all[a].bus);
-    }
+    else if (wb_gpu_shared_device((const char (*)[WB_GPU_BUS_ID_LEN])ids, w->node_size, &a, &b))
+        WB_FAIL(err, WB_ERR_USAGE,
+                "[run] backend: cuda with NCCL needs one GPU per rank: ranks %d and %d on %s "
+                "both use GPU %s (give each rank its own GPU, e.g. srun --gpus-per-task=1)",
+                ranks[a], ranks[b], w->hostnames[w->rank], ids[a]);
     free(ids);
-    free(all);
+    free(ranks);
     return err->status;
 }
 

@@ -233,72 +233,58 @@ done:
     return err->status;
 }
 
-/* Per rank: pid_of_rank, numa_of_rank and cpus_of_rank (its affinity as a CPU list). */
+/* Per rank, pid_of_rank, numa_of_rank and cpus_of_rank (its affinity as a CPU list); per
+ * locality, its first rank's machine: cpu_model_of_locality, cpus_of_locality and
+ * mem_gib_of_locality (the root attributes describe rank 0's only). The world holds them
+ * by rank (struct wb_rank_place): each becomes one dataset. */
 static herr_t write_places(const struct h5_out *o, hid_t group)
 {
     const struct wb_world *w = o->w;
-    size_t n = (size_t)w->size;
+    size_t n = (size_t)w->size, nl = (size_t)w->n_localities;
     int *pid = malloc(sizeof(int) * n), *numa = malloc(sizeof(int) * n);
-    char (*cpus)[WB_CPUS_LEN] = malloc(WB_CPUS_LEN * n);
-    hid_t str = string_type(WB_CPUS_LEN);
+    int *lcpus = malloc(sizeof(int) * nl);
+    double *lmem = malloc(sizeof(double) * nl);
+    char (*cpus)[WB_CPUS_LEN] = malloc(WB_CPUS_LEN * n), (*lmodel)[128] = malloc(128 * nl);
+    hid_t cpus_type = string_type(WB_CPUS_LEN), model_type = string_type(128);
     herr_t rc = -1;
-    int ok = pid && numa && cpus && str >= 0, all_ok = 0; /* collective: fail together */
+    int ok = pid && numa && lcpus && lmem && cpus && lmodel && cpus_type >= 0 && model_type >= 0;
+    int all_ok = 0; /* the writes are collective: fail together */
     MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm);
     if (all_ok) {
-        for (size_t r = 0; r < n; r++) {
-            pid[r] = w->places[r].pid;
-            numa[r] = w->places[r].numa;
-            memcpy(cpus[r], w->places[r].cpus, WB_CPUS_LEN);
-        }
-        rc = write_shared_1d(o, group, "pid_of_rank", H5T_NATIVE_INT, H5T_NATIVE_INT, n, pid, NULL);
-        if (rc >= 0)
-            rc = write_shared_1d(o, group, "numa_of_rank", H5T_NATIVE_INT, H5T_NATIVE_INT, n, numa,
-                                 NULL);
-        if (rc >= 0)
-            rc = write_shared_1d(o, group, "cpus_of_rank", str, str, n, cpus, NULL);
-    }
-    if (str >= 0)
-        H5Tclose(str);
-    free(pid);
-    free(numa);
-    free(cpus);
-    return rc;
-}
-
-/* Per locality, its first rank's machine: cpu_model_of_locality, cpus_of_locality,
- * mem_gib_of_locality (the root attributes describe rank 0's only). */
-static herr_t write_machines(const struct h5_out *o, hid_t group)
-{
-    const struct wb_world *w = o->w;
-    size_t n = (size_t)w->n_localities;
-    char (*model)[128] = malloc(128 * n);
-    int *cpus = malloc(sizeof(int) * n);
-    double *mem = malloc(sizeof(double) * n);
-    hid_t str = string_type(128);
-    herr_t rc = -1;
-    int ok = model && cpus && mem && str >= 0, all_ok = 0; /* collective: fail together */
-    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm);
-    if (all_ok) {
-        for (int r = w->size - 1; r >= 0; r--) { /* downwards: the first rank is kept */
+        for (size_t r = n; r-- > 0;) { /* downwards: a locality keeps its first rank's */
             const struct wb_rank_place *p = &w->places[r];
             int l = w->locality_of[r];
-            memcpy(model[l], p->cpu_model, sizeof model[l]);
-            cpus[l] = p->cpus_online;
-            mem[l] = p->mem_total_gib;
+            pid[r] = p->pid;
+            numa[r] = p->numa;
+            memcpy(cpus[r], p->cpus, WB_CPUS_LEN);
+            memcpy(lmodel[l], p->cpu_model, sizeof lmodel[l]);
+            lcpus[l] = p->cpus_online;
+            lmem[l] = p->mem_total_gib;
         }
-        rc = write_shared_1d(o, group, "cpu_model_of_locality", str, str, n, model, NULL);
-        if (rc >= 0)
-            rc = write_shared_1d(o, group, "cpus_of_locality", H5T_NATIVE_INT, H5T_NATIVE_INT, n,
-                                 cpus, NULL);
-        if (rc >= 0)
-            rc = write_shared_1d(o, group, "mem_gib_of_locality", H5T_NATIVE_DOUBLE,
-                                 H5T_NATIVE_DOUBLE, n, mem, NULL);
+        const hid_t i32 = H5T_NATIVE_INT, f64 = H5T_NATIVE_DOUBLE;
+        const struct { const char *name; hid_t type; size_t n; const void *data; } sets[] = {
+            {"pid_of_rank", i32, n, pid},
+            {"numa_of_rank", i32, n, numa},
+            {"cpus_of_rank", cpus_type, n, cpus},
+            {"cpu_model_of_locality", model_type, nl, lmodel},
+            {"cpus_of_locality", i32, nl, lcpus},
+            {"mem_gib_of_locality", f64, nl, lmem},
+        };
+        rc = 0;
+        for (size_t k = 0; k < WB_ARRAY_LEN(sets) && rc >= 0; k++)
+            rc = write_shared_1d(o, group, sets[k].name, sets[k].type, sets[k].type, sets[k].n,
+                                 sets[k].data, NULL);
     }
-    if (str >= 0)
-        H5Tclose(str);
-    free(model);
+    if (cpus_type >= 0)
+        H5Tclose(cpus_type);
+    if (model_type >= 0)
+        H5Tclose(model_type);
+    free(pid);
+    free(numa);
+    free(lcpus);
+    free(lmem);
     free(cpus);
-    free(mem);
+    free(lmodel);
     return rc;
 }
 
@@ -315,7 +301,6 @@ static int write_system(const struct h5_out *o, hid_t file, struct wb_error *err
     H5_TRY(err, write_shared_1d(o, group, "ranks_per_locality", H5T_NATIVE_INT, H5T_NATIVE_INT,
                                 (size_t)w->n_localities, w->ranks_per_locality, NULL));
     H5_TRY(err, write_places(o, group));
-    H5_TRY(err, write_machines(o, group));
 done:
     if (str >= 0)
         H5Tclose(str);
