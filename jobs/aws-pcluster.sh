@@ -96,7 +96,8 @@ fi
 
 out_dir=${WB_OUTPUT_DIR:-$submit_dir/results}
 mkdir -p "$out_dir" || die "cannot create output directory '$out_dir'"
-out_name=wavebench-$SLURM_JOB_ID.h5
+# A requeued job (SLURM_RESTART_COUNT) keeps the earlier attempts' results.
+out_name=wavebench-$SLURM_JOB_ID${SLURM_RESTART_COUNT:+-r$SLURM_RESTART_COUNT}.h5
 
 # ---- GPUs on this node: what Slurm gave, else what nvidia-smi sees.
 gpus=0
@@ -175,4 +176,5 @@ echo "# results: $out_dir/$out_name"
 echo "# command: ${cmd[*]}"
 
 # Passes SIGTERM on to the ranks and exits with wavebench's code (wavebench-job.sh).
+wb_job_bin=$bin
 wb_job_run "$launcher" "$out_dir/$out_name" "${cmd[@]}"

@@ -8,6 +8,9 @@
 # ranks, waits for it, says what its exit code means and exits with that code:
 # 0 ok (RESULTS written), 2 usage/config error, 3 a result failed its check,
 # 4 interrupted after writing a checkpoint, anything else the launcher's.
+# Open MPI's mpirun exits 1 when it is signalled itself, whatever its ranks
+# returned; after a forwarded SIGTERM the exit status the results file records
+# (read with "$wb_job_bin export", wb_job_bin set by the caller) is the answer.
 # shellcheck shell=bash
 
 wb_job_note() {
@@ -16,6 +19,7 @@ wb_job_note() {
 
 wb_job_forward_term() {
     wb_job_note "SIGTERM received, passing it on to the ranks"
+    wb_job_termed=1
     # srun ends the whole step when it gets SIGTERM itself; signalling the
     # job's steps instead gives every rank the SIGTERM and time to checkpoint.
     if [ "$wb_job_launcher" = srun ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then
@@ -28,7 +32,7 @@ wb_job_run() {
     wb_job_launcher=$1
     local results=$2 rc=0
     shift 2
-    wb_job_child=
+    wb_job_child= wb_job_termed=
     trap wb_job_forward_term TERM
     "$@" &
     wb_job_child=$!
@@ -39,6 +43,15 @@ wb_job_run() {
         wait "$wb_job_child" || rc=$?
     done
 
+    if [ -n "$wb_job_termed" ] && [ "$rc" -ne 4 ] && [ -f "$results" ] && [ -n "${wb_job_bin:-}" ]; then
+        local recorded
+        recorded=$("$wb_job_bin" export "$results" --json 2>/dev/null |
+            sed -n 's/^ *"exit_status": *\([0-9][0-9]*\).*/\1/p' | head -n 1)
+        if [ -n "$recorded" ] && [ "$recorded" != "$rc" ]; then
+            wb_job_note "$wb_job_launcher exited $rc after the stop; the results file records exit $recorded"
+            rc=$recorded
+        fi
+    fi
     case $rc in
         0) echo "# wavebench finished: $results" ;;
         2) wb_job_note "wavebench rejected its options or configuration (exit 2)" ;;

@@ -1,6 +1,7 @@
 /* wavebench: options -> configuration -> world -> suites -> outputs. Nothing else lives here. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -97,7 +98,9 @@ static const struct { unsigned bit; suite_fn run; } suites[] = {
 };
 
 /* Runs the configured suites; prints each table on rank 0 as it completes. A failed
- * check does not stop later suites; a runtime failure does. */
+ * check does not stop later suites; a runtime failure does. A stop request ends the run
+ * after the suite it reached (which stops within one repetition or iteration): the run is
+ * interrupted even when that suite happened to be finishing, since later ones never ran. */
 static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
                       const struct wb_backends *be, struct wb_results *res, struct wb_error *err)
 {
@@ -120,8 +123,16 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
             if (rc != WB_ERR_CHECK)
                 break;
         }
-        if (wb_world_stop_requested(w))
-            break; /* the next suite would only be interrupted again */
+        int stop = wb_world_stop_requested(w);
+        if (stop) {
+            if (status != WB_ERR_INTERRUPTED) {
+                wb_error_clear(err);
+                WB_FAIL(err, WB_ERR_INTERRUPTED,
+                        "stop requested (%s); the results so far are written, marked incomplete",
+                        wb_signal_name(stop));
+            }
+            return WB_ERR_INTERRUPTED;
+        }
     }
     return status;
 }
@@ -176,6 +187,50 @@ static int check_thresholds(const struct wb_config *cfg, const struct wb_results
     return WB_OK;
 }
 
+/* Collective: every rank must have resolved the same configuration (an MPMD launch, a
+ * configuration file that differs between nodes or changed during the launch), or the
+ * suites would wait for each other forever. One line naming the first difference. */
+static int agree_config(const struct wb_world *w, const struct wb_config *cfg,
+                        enum wb_action action, struct wb_error *err)
+{
+    int act[2] = {(int)action, -(int)action}, all[2];
+    MPI_Allreduce(act, all, 2, MPI_INT, MPI_MIN, w->comm);
+    if (all[0] != -all[1]) {
+        WB_FAIL(err, WB_ERR_USAGE, "the ranks were given different actions (--help, "
+                                   "--dry-run, --version, --list-keys or a run)");
+        return wb_world_agree(w, err);
+    }
+    char *mine = wb_config_ini_string(cfg), *root = NULL;
+    if (!mine)
+        WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (configuration text)");
+    int same = wb_world_same_text(w, mine ? mine : "", &root);
+    if (same < 0)
+        WB_FAIL(err, WB_ERR_RUNTIME, "cannot compare the ranks' configurations (MPI failed)");
+    else if (same == 0 && mine && strcmp(mine, root) != 0) {
+        char where[128];
+        wb_config_first_difference(root, mine, where, sizeof where);
+        WB_FAIL(err, WB_ERR_USAGE,
+                "rank %d resolved a different configuration from rank 0's (first at %s); every "
+                "rank must get the same options and configuration file",
+                w->rank, where);
+    }
+    free(root);
+    free(mine);
+    return wb_world_agree(w, err);
+}
+
+/* Rank 0 names and checks the output files (wb_config_resolve_paths); every rank gets the
+ * names. */
+static int resolve_paths(const struct wb_world *w, struct wb_config *cfg, const char *stamp,
+                         struct wb_error *err)
+{
+    if (w->rank == 0)
+        wb_config_resolve_paths(cfg, stamp, err);
+    MPI_Bcast(cfg->results_path, sizeof cfg->results_path, MPI_CHAR, 0, w->comm);
+    MPI_Bcast(cfg->checkpoint_path, sizeof cfg->checkpoint_path, MPI_CHAR, 0, w->comm);
+    return wb_world_agree(w, err);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && wb_tools_is_command(argv[1]))
@@ -194,7 +249,16 @@ int main(int argc, char **argv)
     join_argv(run.command_line, sizeof run.command_line, argc, argv);
     utc_now(run.start_utc, sizeof run.start_utc, "%Y-%m-%dT%H:%M:%SZ");
 
-    if (wb_config_load(&cfg, argc, argv, &action, &err) == WB_OK && action == WB_ACTION_RUN) {
+    wb_signal_install(); /* a stop during start-up is honoured at the first safe point */
+    /* One name for every rank: rank 0's clock decides. */
+    char stamp[32];
+    utc_now(stamp, sizeof stamp, "%Y%m%d-%H%M%S");
+    MPI_Bcast(stamp, sizeof stamp, MPI_CHAR, 0, w.comm);
+    snprintf(run.run_id, sizeof run.run_id, "%s-%d", stamp, w.size);
+
+    wb_config_load(&cfg, argc, argv, &action, &err);
+    if (wb_world_agree(&w, &err) == WB_OK && agree_config(&w, &cfg, action, &err) == WB_OK &&
+        action == WB_ACTION_RUN && resolve_paths(&w, &cfg, stamp, &err) == WB_OK) {
         if (cfg.suites & WB_SUITE_COLLECTIVES)
             wb_coll_validate(&w, &cfg, &err);
         if (cfg.suites & WB_SUITE_ARRAYS)
@@ -234,26 +298,7 @@ int main(int argc, char **argv)
         return WB_OK;
     }
 
-    /* One name for every rank: rank 0's clock decides. */
-    char stamp[32];
-    utc_now(stamp, sizeof stamp, "%Y%m%d-%H%M%S");
-    MPI_Bcast(stamp, sizeof stamp, MPI_CHAR, 0, w.comm);
-    snprintf(run.run_id, sizeof run.run_id, "%s-%d", stamp, w.size);
-    char base[WB_PATH_LEN + 32];
-    if (cfg.output[0])
-        snprintf(base, sizeof base, "%s", cfg.output);
-    else
-        snprintf(base, sizeof base, "wavebench-%s.h5", stamp);
-    snprintf(cfg.results_path, sizeof cfg.results_path, "%s/%s", cfg.output_dir, base);
-    size_t stem = strlen(base) > 3 && strcmp(base + strlen(base) - 3, ".h5") == 0
-                      ? strlen(base) - 3 : strlen(base);
-    if (cfg.pinn.checkpoint[0])
-        snprintf(cfg.checkpoint_path, sizeof cfg.checkpoint_path, "%s", cfg.pinn.checkpoint);
-    else
-        snprintf(cfg.checkpoint_path, sizeof cfg.checkpoint_path, "%s/%.*s.ckpt.h5",
-                 cfg.output_dir, (int)stem, base);
     const char *path = cfg.results_path;
-    wb_signal_install();
 
     if (w.rank == 0 && !cfg.quiet) {
         print_banner(&w, &cfg, &si, path);
@@ -277,7 +322,8 @@ int main(int argc, char **argv)
         MPI_Bcast(&run, sizeof run, MPI_BYTE, 0, w.comm);
         struct wb_error werr;
         wb_error_clear(&werr);
-        if (wb_h5_write_results(&w, &cfg, &run, &si, &res, path, &werr) != WB_OK) {
+        if (wb_h5_write_results(&w, &cfg, &run, &si, &res, cfg.results_path,
+                                sizeof cfg.results_path, &werr) != WB_OK) {
             wb_error_set(&err, werr.status, werr.file, werr.line, "%s", werr.msg);
             status = werr.status;
             written = 0;

@@ -99,6 +99,7 @@ struct wb_config {
     int cuda_aware_mpi; /* enum wb_cuda_aware */
     char output_dir[WB_PATH_LEN];
     char output[WB_PATH_LEN]; /* results file name; empty: wavebench-YYYYmmdd-HHMMSS.h5 */
+    bool overwrite;  /* replace an existing results file; otherwise the run is refused */
     bool quiet;
     bool verbose;    /* the error line ends with where in the source it was raised */
     struct wb_coll_config coll;
@@ -135,11 +136,23 @@ int wb_config_set(struct wb_config *cfg, const char *section, const char *key,
 /* Cross-field validation and output_dir checks. */
 int wb_config_validate(const struct wb_config *cfg, struct wb_error *err);
 
+/* Derives results_path (output_dir/output; the default name is wavebench-STAMP.h5, or
+ * wavebench-STAMP-K.h5 when that exists) and checkpoint_path, and checks them before any
+ * work: neither a directory nor any other non-regular file, each in an existing writable
+ * directory, an existing results file only with overwrite, and the checkpoint (when the
+ * pinn suite runs) not the results file. WB_ERR_USAGE with one line otherwise. Touches the
+ * file system: one rank calls it and shares the paths. */
+int wb_config_resolve_paths(struct wb_config *cfg, const char *stamp, struct wb_error *err);
+
 /* Writes the resolved configuration as INI text; the same text goes into the results file. */
 void wb_config_write_ini(const struct wb_config *cfg, FILE *out);
 
 /* Same as wb_config_write_ini into a malloc'd string (NULL on allocation failure). */
 char *wb_config_ini_string(const struct wb_config *cfg);
+
+/* Names where two wb_config_write_ini texts first differ, as "[section] key" (or "section
+ * [name]" for a section only one has), into out; "nothing" when they are equal. */
+void wb_config_first_difference(const char *a, const char *b, char *out, size_t size);
 
 /* Every key as a tab-separated table: section, key, option, type, min, max, choices,
  * default (--list-keys; tests and tools read it). */

@@ -25,13 +25,17 @@ struct wb_run_info {
 };
 
 /* Collective over w->comm. Writes run info, system information, world layout, the
- * resolved configuration and every table of res into final_path. The file appears
- * under final_path only when complete; on failure nothing is left under final_path
- * (an earlier file of that name is untouched) and the temporary file is removed.
+ * resolved configuration and every table of res into final_path (size bytes). The file
+ * is made under an unpredictable temporary name beside it (wavebench/safefile.h) and
+ * appears under final_path only when complete; a failed write leaves nothing and removes
+ * the temporary file. An existing final_path is replaced only with cfg->overwrite (and
+ * only when it is a regular file); otherwise the file stays under its temporary name,
+ * which the error names. The default name (cfg->output empty) that another run took
+ * meanwhile becomes the next free wavebench-STAMP-K.h5, written back into final_path.
  * Every rank returns the same status: WB_OK or WB_ERR_RUNTIME. */
 int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
                         const struct wb_run_info *run, const struct wb_sysinfo *si,
-                        const struct wb_results *res, const char *final_path,
+                        const struct wb_results *res, char *final_path, size_t size,
                         struct wb_error *err);
 
 /* A results file read back (serially). Tables get their columns in written order;

@@ -166,6 +166,11 @@ void wb_pinn_residual(double *r, const double *taylor, int64_t n, int problem);
 /* Parameters of a network with d inputs, width, depth hidden layers, one output. */
 int64_t wb_pinn_param_count(int d, int width, int depth);
 
+/* The bytes wb_pinn_model_create and wb_pinn_model_set_threads(threads) would take for
+ * this shape (arguments as valid there): checked against memory before any work. */
+double wb_pinn_model_bytes(int problem, int precision, int width, int depth, bool hard,
+                           const struct wb_pinn_counts *cap, int threads);
+
 /* Allocates everything a model needs for up to cap points per kind on this
  * rank; parameters are zero until wb_pinn_model_init. Returns WB_OK, or
  * WB_ERR_USAGE (bad problem, precision, width, depth or counts) or

@@ -94,6 +94,9 @@ int wb_table_add_raw(struct wb_table *t, const char *name, const char *unit, siz
 /* Appends a zeroed row; returns its index, or -1 on allocation failure. */
 long wb_table_add_row(struct wb_table *t);
 
+/* Keeps the first nrows rows (fewer than now): rows an interrupted run did not fill. */
+void wb_table_keep_rows(struct wb_table *t, size_t nrows);
+
 void wb_table_set_i64(struct wb_table *t, size_t row, int col, int64_t v);
 void wb_table_set_f64(struct wb_table *t, size_t row, int col, double v);
 void wb_table_set_str(struct wb_table *t, size_t row, int col, const char *v);

@@ -48,9 +48,15 @@ int wb_world_agree(const struct wb_world *w, struct wb_error *err);
 void wb_world_fatal_mpi(MPI_Comm comm, int rank, int rc, const char *what)
     __attribute__((noreturn));
 
-/* Collective: whether any rank was asked to stop (SIGTERM/SIGINT). Suites call it at
- * safe points; all ranks get the same answer. */
+/* Collective: whether any rank was asked to stop (wavebench/signals.h): the signal (the
+ * highest-numbered one among the ranks), 0 when none. Suites call it at safe points, at
+ * least once per repetition; all ranks get the same answer. */
 int wb_world_stop_requested(const struct wb_world *w);
+
+/* Collective: whether every rank passed the same text (compared by a 64-bit hash): 1 when
+ * they did, 0 when not, with *root_text a malloc'd copy of rank 0's text on every rank
+ * (free it), -1 when MPI failed. */
+int wb_world_same_text(const struct wb_world *w, const char *text, char **root_text);
 
 /* Frees what init allocated and finalises MPI. */
 void wb_world_finalize(struct wb_world *w);

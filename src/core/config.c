@@ -1,6 +1,6 @@
 /* wavebench configuration: one table of keys drives defaults, INI parsing, the
  * command line, validation, --help and the INI dump. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "wavebench/config.h"
 
 #include <ctype.h>
@@ -70,6 +70,8 @@ static const struct key keys[] = {
      "directory of the results file (must exist and be writable)", 0},
     {"run", "output", KEY_STRING, OFF(output), 0, 0, NULL, "output", 0, "",
      "results file name (default wavebench-YYYYmmdd-HHMMSS.h5)", KEY_EMPTY_OK},
+    {"run", "overwrite", KEY_BOOL, OFF(overwrite), 0, 0, NULL, "overwrite", 0, "false",
+     "replace an existing results file of the same name (never done otherwise)", 0},
     {"run", "quiet", KEY_BOOL, OFF(quiet), 0, 0, NULL, "quiet", 'q', "false",
      "print nothing but errors", 0},
     {"run", "verbose", KEY_BOOL, OFF(verbose), 0, 0, NULL, "verbose", 'v', "false",
@@ -691,6 +693,98 @@ int wb_config_validate(const struct wb_config *cfg, struct wb_error *err)
     return WB_OK;
 }
 
+/* The directory part of path ("." when none) into dir; returns the last component. */
+static const char *split_dir(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, size, ".");
+        return path;
+    }
+    snprintf(dir, size, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    return slash + 1;
+}
+
+/* Whether a and b name the same file: the same directory (resolved) and last component. */
+static bool same_file_name(const char *a, const char *b)
+{
+    char pa[PATH_MAX], pb[PATH_MAX], da[PATH_MAX], db[PATH_MAX];
+    if (strcmp(split_dir(a, pa, sizeof pa), split_dir(b, pb, sizeof pb)) != 0)
+        return false;
+    if (!realpath(pa, da) || !realpath(pb, db))
+        return strcmp(pa, pb) == 0;
+    return strcmp(da, db) == 0;
+}
+
+/* A file wavebench will write at path (what: its key): not a directory or any other
+ * non-regular file, in an existing writable directory. */
+static int check_writable_file(const char *path, const char *what, struct wb_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return WB_FAIL(err, WB_ERR_USAGE, "%s: '%s' is a directory, not a file name", what, path);
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return WB_FAIL(err, WB_ERR_USAGE, "%s: '%s' exists and is not a regular file", what, path);
+    char dir[PATH_MAX];
+    split_dir(path, dir, sizeof dir);
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return WB_FAIL(err, WB_ERR_USAGE, "%s: directory '%s' of '%s' does not exist", what, dir,
+                       path);
+    if (access(dir, W_OK | X_OK) != 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "%s: directory '%s' of '%s' is not writable", what,
+                       dir, path);
+    return WB_OK;
+}
+
+int wb_config_resolve_paths(struct wb_config *cfg, const char *stamp, struct wb_error *err)
+{
+    char base[WB_PATH_LEN + 48];
+    struct stat st;
+    if (cfg->output[0]) {
+        snprintf(base, sizeof base, "%s", cfg->output);
+        if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+            return WB_FAIL(err, WB_ERR_USAGE, "[run] output: '%s' is a directory, not a file name",
+                           base);
+    } else { /* the default name never takes an existing one: two runs in one second */
+        snprintf(base, sizeof base, "wavebench-%s.h5", stamp);
+        for (int k = 2; k < 1000; k++) {
+            int len = snprintf(cfg->results_path, sizeof cfg->results_path, "%s/%s",
+                               cfg->output_dir, base);
+            if (len < 0 || (size_t)len >= sizeof cfg->results_path ||
+                lstat(cfg->results_path, &st) != 0)
+                break;
+            snprintf(base, sizeof base, "wavebench-%s-%d.h5", stamp, k);
+        }
+    }
+    int n = snprintf(cfg->results_path, sizeof cfg->results_path, "%s/%s", cfg->output_dir, base);
+    if (n < 0 || (size_t)n >= sizeof cfg->results_path)
+        return WB_FAIL(err, WB_ERR_USAGE, "[run] output: the path is too long");
+    size_t stem = strlen(base) > 3 && strcmp(base + strlen(base) - 3, ".h5") == 0
+                      ? strlen(base) - 3 : strlen(base);
+    if (cfg->pinn.checkpoint[0])
+        snprintf(cfg->checkpoint_path, sizeof cfg->checkpoint_path, "%s", cfg->pinn.checkpoint);
+    else
+        snprintf(cfg->checkpoint_path, sizeof cfg->checkpoint_path, "%s/%.*s.ckpt.h5",
+                 cfg->output_dir, (int)stem, base);
+
+    if (check_writable_file(cfg->results_path, "[run] output", err) != WB_OK)
+        return err->status;
+    if (!cfg->overwrite && lstat(cfg->results_path, &st) == 0)
+        return WB_FAIL(err, WB_ERR_USAGE,
+                       "[run] output: results file '%s' exists; wavebench does not overwrite "
+                       "results unless told to (--overwrite); choose another --output",
+                       cfg->results_path);
+    if (!(cfg->suites & WB_SUITE_PINN))
+        return WB_OK;
+    if (check_writable_file(cfg->checkpoint_path, "[pinn] checkpoint", err) != WB_OK)
+        return err->status;
+    if (same_file_name(cfg->checkpoint_path, cfg->results_path))
+        return WB_FAIL(err, WB_ERR_USAGE,
+                       "[pinn] checkpoint: '%s' is the results file; they must differ",
+                       cfg->checkpoint_path);
+    return WB_OK;
+}
+
 static void write_value(FILE *out, const struct wb_config *cfg, const struct key *k)
 {
     const void *field = (const char *)cfg + k->offset;
@@ -747,6 +841,40 @@ char *wb_config_ini_string(const struct wb_config *cfg)
         return NULL;
     }
     return buf;
+}
+
+/* Copies the key of an INI line ("key = value") into out. */
+static void line_key(const char *line, size_t len, char *out, size_t size)
+{
+    size_t k = 0;
+    while (k < len && line[k] != '=' && line[k] != ' ')
+        k++;
+    snprintf(out, size, "%.*s", (int)k, line);
+}
+
+void wb_config_first_difference(const char *a, const char *b, char *out, size_t size)
+{
+    char section[64] = "";
+    while (*a || *b) {
+        size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+        if (la != lb || memcmp(a, b, la) != 0) {
+            const char *line = la ? a : b;
+            size_t len = la ? la : lb;
+            char key[64];
+            if (line[0] == '[')
+                snprintf(out, size, "section %.*s", (int)len, line);
+            else {
+                line_key(line, len, key, sizeof key);
+                snprintf(out, size, "%s %s", section, key);
+            }
+            return;
+        }
+        if (a[0] == '[')
+            snprintf(section, sizeof section, "%.*s", (int)la, a);
+        a += la + (a[la] == '\n');
+        b += lb + (b[lb] == '\n');
+    }
+    snprintf(out, size, "nothing");
 }
 
 void wb_config_print_help(FILE *out)

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,34 @@ int wb_world_agree(const struct wb_world *w, struct wb_error *err)
     else
         snprintf(err->msg, sizeof err->msg, "rank %d: %.480s", worst.rank, msg);
     return told.status;
+}
+
+int wb_world_same_text(const struct wb_world *w, const char *text, char **root_text)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    uint64_t lo = 0, hi = 0;
+    *root_text = NULL;
+    if (MPI_Allreduce(&h, &lo, 1, MPI_UINT64_T, MPI_MIN, w->comm) != MPI_SUCCESS ||
+        MPI_Allreduce(&h, &hi, 1, MPI_UINT64_T, MPI_MAX, w->comm) != MPI_SUCCESS)
+        return -1;
+    if (lo == hi)
+        return 1;
+    long long len = w->rank == 0 ? (long long)strlen(text) : 0;
+    if (MPI_Bcast(&len, 1, MPI_LONG_LONG, 0, w->comm) != MPI_SUCCESS)
+        return -1;
+    char *copy = malloc((size_t)len + 1);
+    if (!copy)
+        wb_world_fatal_mpi(w->comm, w->rank, MPI_ERR_NO_MEM, "rank 0's configuration");
+    if (w->rank == 0)
+        memcpy(copy, text, (size_t)len + 1);
+    if (MPI_Bcast(copy, (int)len + 1, MPI_CHAR, 0, w->comm) != MPI_SUCCESS) {
+        free(copy);
+        return -1;
+    }
+    *root_text = copy;
+    return 0;
 }
 
 int wb_world_stop_requested(const struct wb_world *w)

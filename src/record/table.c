@@ -108,6 +108,12 @@ long wb_table_add_row(struct wb_table *t)
     return (long)t->nrows++;
 }
 
+void wb_table_keep_rows(struct wb_table *t, size_t nrows)
+{
+    if (nrows < t->nrows)
+        t->nrows = nrows;
+}
+
 void wb_table_set_i64(struct wb_table *t, size_t row, int col, int64_t v)
 {
     t->cols[col].data.i64[row] = v;

@@ -8,8 +8,10 @@
 #include <hdf5.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+#include "wavebench/safefile.h"
 
 #define FORMAT_NAME "wavebench-results"
 #define FORMAT_VERSION 1
@@ -97,7 +99,7 @@ static void abort_write(const struct h5_out *o, const char *name)
 
 /* Collective: creates dataset name of shape dims[ndims]; `mine` (dims rank0 .. ) is what
  * this rank writes: a hyperslab starting at `start` of extent `count`, or nothing when
- * count is NULL. */
+ * count is NULL or empty. */
 static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
                             hid_t file_type, hid_t mem_type, int ndims, const hsize_t *dims,
                             const hsize_t *start, const hsize_t *count, const void *data,
@@ -108,10 +110,10 @@ static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
     if (ok)
         ok = (dset = H5Dcreate2(loc, name, file_type, fspace, H5P_DEFAULT, H5P_DEFAULT,
                                 H5P_DEFAULT)) >= 0;
-    if (ok && count) {
-        hsize_t n = 1;
-        for (int i = 0; i < ndims; i++)
-            n *= count[i];
+    hsize_t n = count ? 1 : 0;
+    for (int i = 0; count && i < ndims; i++)
+        n *= count[i];
+    if (ok && n > 0) { /* a table without rows (nothing measured) selects nothing */
         ok = (mspace = H5Screate_simple(1, &n, NULL)) >= 0 &&
              H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0;
     } else if (ok) {
@@ -123,7 +125,12 @@ static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
     int all_ok = 0;
     if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) != MPI_SUCCESS || !all_ok)
         abort_write(o, name);
-    ok = H5Dwrite(dset, mem_type, mspace, fspace, o->dxpl, data) >= 0;
+    /* An empty dataset has no storage: a collective write to it fails in HDF5 1.10. The
+     * shape is the same on every rank, so all skip it together. */
+    hsize_t total = 1;
+    for (int i = 0; i < ndims; i++)
+        total *= dims[i];
+    ok = total == 0 || H5Dwrite(dset, mem_type, mspace, fspace, o->dxpl, data) >= 0;
     if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) != MPI_SUCCESS || !all_ok)
         abort_write(o, name);
     H5Sclose(mspace);
@@ -420,15 +427,41 @@ static int check_space(const struct wb_world *w, const struct wb_results *res,
     return wb_world_agree(w, err);
 }
 
+/* Puts tmp in place as final; a default name some other run took meanwhile becomes the
+ * next free one (final is rewritten). */
+static int place(const char *tmp, char *final, size_t size, const struct wb_config *cfg,
+                 struct wb_error *err)
+{
+    if (cfg->output[0] || cfg->overwrite)
+        return wb_safefile_place(tmp, final, cfg->overwrite, err);
+    char stem[sizeof cfg->results_path], name[sizeof cfg->results_path + 16];
+    size_t n = strlen(final);
+    snprintf(stem, sizeof stem, "%.*s", (int)(n > 3 ? n - 3 : n), final); /* less ".h5" */
+    snprintf(name, sizeof name, "%s", final);
+    struct stat st;
+    for (int k = 2; k < 1000 && lstat(name, &st) == 0; k++)
+        snprintf(name, sizeof name, "%s-%d.h5", stem, k);
+    if (wb_safefile_place(tmp, name, false, err) != WB_OK)
+        return err->status;
+    snprintf(final, size, "%s", name);
+    return WB_OK;
+}
+
 int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
                         const struct wb_run_info *run, const struct wb_sysinfo *si,
-                        const struct wb_results *res, const char *final_path,
+                        const struct wb_results *res, char *final_path, size_t size,
                         struct wb_error *err)
 {
-    char tmp[sizeof ((struct wb_config *)0)->results_path + 16];
-    snprintf(tmp, sizeof tmp, "%s.partial", final_path);
+    char tmp[sizeof ((struct wb_config *)0)->results_path + 32] = "";
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported as one line, not a stack */
     if (check_space(w, res, final_path, err) != WB_OK)
+        return err->status;
+    /* Rank 0 picks the unpredictable temporary name; the exclusive create below refuses
+     * anything already there (a planted symlink), so nothing outside is ever written. */
+    if (w->rank == 0)
+        wb_safefile_temp_name(final_path, tmp, sizeof tmp, err);
+    MPI_Bcast(tmp, sizeof tmp, MPI_CHAR, 0, w->comm);
+    if (wb_world_agree(w, err) != WB_OK)
         return err->status;
 
     hid_t fapl = -1, file = -1, dxpl = -1;
@@ -438,7 +471,7 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
     H5_TRY(err, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST));
     H5_TRY(err, dxpl = H5Pcreate(H5P_DATASET_XFER));
     H5_TRY(err, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     if (file < 0) {
         WB_FAIL(err, WB_ERR_RUNTIME, "cannot create results file '%s'", tmp);
         goto done;
@@ -464,22 +497,23 @@ done:
         H5Pclose(fapl);
 
     int status = wb_world_agree(w, err);
-    if (w->rank == 0) {
+    if (w->rank == 0 && file >= 0) { /* file < 0: nothing of ours is at tmp */
         if (status == WB_OK) {
             /* Durable before visible: the final name only ever names a whole file. */
-            int fd = open(tmp, O_RDONLY);
+            int fd = open(tmp, O_RDONLY | O_NOFOLLOW);
             if (fd < 0 || fsync(fd) != 0)
                 WB_FAIL(err, WB_ERR_RUNTIME, "cannot sync results file '%s': %s", tmp,
                         strerror(errno));
             if (fd >= 0)
                 close(fd);
-            if (err->status == WB_OK && rename(tmp, final_path) != 0)
-                WB_FAIL(err, WB_ERR_RUNTIME, "cannot rename '%s' to '%s': %s", tmp, final_path,
-                        strerror(errno));
-        }
-        if (err->status != WB_OK)
+            /* A failed placement keeps the whole file at tmp and says so: nothing lost. */
+            if (err->status == WB_OK)
+                place(tmp, final_path, size, cfg, err);
+        } else {
             unlink(tmp);
+        }
     }
+    MPI_Bcast(final_path, (int)size, MPI_CHAR, 0, w->comm);
     return wb_world_agree(w, err);
 }
 

@@ -335,7 +335,7 @@ static void test_h5_round_trip(void **state)
     make_latency(wb_results_new_table(&res, "", ""), 10, 100);
     struct wb_error err;
     wb_error_clear(&err);
-    assert_int_equal(wb_h5_write_results(&world, &cfg, &run, &si, &res, path, &err), WB_OK);
+    assert_int_equal(wb_h5_write_results(&world, &cfg, &run, &si, &res, path, sizeof path, &err), WB_OK);
     wb_results_free(&res);
 
     struct wb_results_file f;

@@ -16,6 +16,7 @@
 #include "wavebench/exact.h"
 #include "wavebench/memory.h"
 #include "wavebench/ops.h"
+#include "wavebench/signals.h"
 #include "wavebench/slice.h"
 #include "wavebench/stats.h"
 
@@ -69,11 +70,21 @@ int wb_arrays_validate(const struct wb_world *w, const struct wb_config *cfg, st
     return WB_OK;
 }
 
+/* Whether any rank of comm was asked to stop: the signal, 0 when none. */
+static int stop_on(MPI_Comm comm)
+{
+    int mine = wb_signal_stop_requested(), any = 0;
+    if (MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
+        return 1;
+    return any;
+}
+
 /* Warm-up, timed repetitions (raw[reps] in ms, this rank), one check of the last run.
- * Returns this rank's wrong count. */
+ * Returns this rank's wrong count. A stop request on A's ranks, asked before every
+ * repetition, ends it early with *stop the signal and nothing checked. */
 static int64_t measure(struct wb_darray *A, const struct wb_config *cfg, int op, double *raw,
                        struct wb_ops_result *res, const struct wb_exact_answers *e,
-                       int corrupt_me)
+                       int corrupt_me, int *stop)
 {
     const struct wb_arrays_config *ac = &cfg->arrays;
     int rc;
@@ -82,6 +93,8 @@ static int64_t measure(struct wb_darray *A, const struct wb_config *cfg, int op,
         if ((rc = wb_ops_run(A, ac, op, res)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "warm-up array operation");
     for (int64_t r = 0; r < ac->reps; r++) {
+        if ((*stop = stop_on(A->comm)) != 0)
+            return 0;
         if ((rc = MPI_Barrier(A->comm)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "MPI_Barrier");
         double t0 = MPI_Wtime();
@@ -193,12 +206,13 @@ static int serial_phase(struct run_state *st, int dtype, size_t first, struct wb
     if (w->rank == 0) {
         st->huge &= A.huge;
         size_t k = 0;
-        for (int op = 0; op < WB_AOP_COUNT; op++) {
+        int stop = 0;
+        for (int op = 0; op < WB_AOP_COUNT && !stop; op++) {
             if (!(ac->ops & (1u << op)))
                 continue;
             struct wb_ops_result res;
             times[nops * nreps + k] =
-                (double)measure(&A, st->cfg, op, times + k * nreps, &res, &st->exact, 0);
+                (double)measure(&A, st->cfg, op, times + k * nreps, &res, &st->exact, 0, &stop);
             times[nops * nreps + nops + k] = res.scaled;
             k++;
         }
@@ -219,6 +233,15 @@ static int serial_phase(struct run_state *st, int dtype, size_t first, struct wb
     if (rc != MPI_SUCCESS)
         wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, rc, "MPI_Bcast of serial times");
     struct wb_table *t = st->t;
+    int stop = wb_world_stop_requested(w);
+    if (stop) { /* this type's rows are unfinished */
+        free(times);
+        wb_table_keep_rows(t, first);
+        return WB_FAIL(err, WB_ERR_INTERRUPTED,
+                       "arrays: stop requested (%s) during the serial baseline; results so far "
+                       "written, marked incomplete",
+                       wb_signal_name(stop));
+    }
     for (size_t k = 0; k < nops; k++) {
         size_t row = first + k;
         struct wb_summary s;
@@ -267,8 +290,17 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
             continue;
         double *raw = wb_table_raw(t, c->raw, row);
         struct wb_ops_result res;
+        int stop = 0;
         int64_t wrong = measure(&A, st->cfg, op, raw, &res, &st->exact,
-                                st->cfg->debug_corrupt_rank == w->rank);
+                                st->cfg->debug_corrupt_rank == w->rank, &stop);
+        if (stop) {
+            wb_darray_free(&A);
+            wb_table_keep_rows(t, row);
+            return WB_FAIL(err, WB_ERR_INTERRUPTED,
+                           "arrays: stop requested (%s) during %s; results so far written, "
+                           "marked incomplete",
+                           wb_signal_name(stop), wb_array_op_name(op));
+        }
         struct wb_rank_stats rs;
         int64_t wrong_all, remote = A.plan.remote, remote_all;
         int rc;

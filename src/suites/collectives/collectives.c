@@ -6,7 +6,9 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "wavebench/memory.h"
 #include "wavebench/progress.h"
+#include "wavebench/signals.h"
 #include "wavebench/stats.h"
 
 int64_t wb_coll_auto_iters(size_t bytes)
@@ -128,11 +130,11 @@ static int64_t check(const struct wb_config *cfg, const struct engine *en,
 /* Times one placement of one row and records its figures: warm-up, then reps repetitions of
  * iters operations, each after a barrier; the operation's time in a repetition is the
  * slowest rank's. Then, when cfg checks results, one checked operation. Returns #wrong over
- * ranks. */
+ * ranks. A stop request between repetitions leaves the row unfinished and *stop the signal. */
 static int64_t measure(const struct wb_world *w, const struct wb_config *cfg,
                        const struct engine *en, const struct wb_coll_desc *d,
                        const struct wb_coll_shape *s, struct wb_table *t,
-                       const struct place_cols *pc, size_t row)
+                       const struct place_cols *pc, size_t row, int *stop)
 {
     const struct wb_coll_config *cc = &cfg->coll;
     int64_t iters = cc->iters ? cc->iters : wb_coll_auto_iters(s->cnt.bytes);
@@ -142,6 +144,9 @@ static int64_t measure(const struct wb_world *w, const struct wb_config *cfg,
     if (cc->warmup > 0)
         en->e->run(en->ctx, d, s, cc->warmup);
     for (size_t r = 0; r < nreps; r++) {
+        /* Outside the timed region: a long size still stops within one repetition. */
+        if ((*stop = wb_world_stop_requested(w)) != 0)
+            return 0;
         MPI_Barrier(w->comm);
         raw[r] = en->e->run(en->ctx, d, s, iters);
     }
@@ -198,13 +203,6 @@ static int sweep(const struct wb_world *w, const struct wb_config *cfg, const st
             if (d->reduction ? !(cc->redops & (1u << op)) : op != 0)
                 continue;
             for (int64_t size = cc->min_bytes; size <= cc->max_bytes; size *= cc->factor) {
-                if (wb_world_stop_requested(w)) {
-                    status = WB_FAIL(err, WB_ERR_INTERRUPTED,
-                                     "collectives: stop requested (signal) during %s; results "
-                                     "so far written, marked incomplete",
-                                     name);
-                    break;
-                }
                 struct wb_coll_shape s = {.rank = w->rank, .nranks = w->size,
                                           .root = d->rooted ? (int)cc->root : -1,
                                           .dtype = dt, .op = op};
@@ -221,15 +219,26 @@ static int sweep(const struct wb_world *w, const struct wb_config *cfg, const st
                 wb_table_set_str(t, (size_t)row, ct.type, wb_dtype_name(dt));
                 wb_table_set_str(t, (size_t)row, ct.redop, d->reduction ? wb_redop_name(op) : "none");
                 wb_table_set_i64(t, (size_t)row, ct.root, s.root);
-                for (int p = 0; p < WB_PLACE_COUNT; p++) {
+                int stop = 0;
+                for (int p = 0; p < WB_PLACE_COUNT && !stop; p++) {
                     s.in_place = p == WB_PLACE_IN;
                     if (!(cc->placements & placements & (1u << p))) {
                         mark_absent(t, &ct.place[p], (size_t)row);
                         continue;
                     }
-                    *wrong += measure(w, cfg, en, d, &s, t, &ct.place[p], (size_t)row);
-                    busbw_sum += t->cols[ct.place[p].busbw].data.f64[row];
-                    busbw_n++;
+                    *wrong += measure(w, cfg, en, d, &s, t, &ct.place[p], (size_t)row, &stop);
+                    if (!stop) {
+                        busbw_sum += t->cols[ct.place[p].busbw].data.f64[row];
+                        busbw_n++;
+                    }
+                }
+                if (stop) {
+                    wb_table_keep_rows(t, (size_t)row);
+                    status = WB_FAIL(err, WB_ERR_INTERRUPTED,
+                                     "collectives: stop requested (%s) during %s at %lld B; "
+                                     "results so far written, marked incomplete",
+                                     wb_signal_name(stop), name, (long long)size);
+                    break;
                 }
             }
         }
@@ -239,7 +248,8 @@ static int sweep(const struct wb_world *w, const struct wb_config *cfg, const st
     wb_table_attr_num(t, "busbw_factor", d->busbw_factor(w->size));
     wb_table_attr_num(t, "avg_busbw", busbw_n ? busbw_sum / busbw_n : NAN);
     wb_table_attr_num(t, "wrong", (double)*wrong);
-    wb_table_attr_text(t, "verdict", !cc->check ? "unchecked" : *wrong ? "FAILED" : "OK");
+    wb_table_attr_text(t, "verdict", t->nrows == 0 ? "nothing measured (no size has an element per rank)"
+                                     : !cc->check ? "unchecked" : *wrong ? "FAILED" : "OK");
     return status;
 }
 
@@ -269,9 +279,39 @@ static int run_table(const struct wb_world *w, const struct wb_config *cfg,
 
 int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
 {
-    if (cfg->coll.root >= w->size)
+    const struct wb_coll_config *cc = &cfg->coll;
+    if (cc->root >= w->size)
         return WB_FAIL(err, WB_ERR_USAGE, "[collectives] root: %lld is not a rank; allowed 0 to %d",
-                       (long long)cfg->coll.root, w->size - 1);
+                       (long long)cc->root, w->size - 1);
+    /* The largest size of the sweep is the one that can break a limit. */
+    int64_t largest = cc->min_bytes;
+    while (largest <= cc->max_bytes / cc->factor)
+        largest *= cc->factor;
+    for (int coll = 0; coll < WB_COLL_COUNT; coll++)
+        for (int dt = 0; dt < WB_DTYPE_COUNT && (cc->colls & (1u << coll)); dt++) {
+            struct wb_coll_counts c;
+            if (!(cc->dtypes & (1u << dt)))
+                continue;
+            wb_coll_desc_counts(&c, wb_coll_desc_get(coll), (size_t)largest,
+                                wb_coll_data_type_size(dt), w->size);
+            if (c.count > (size_t)INT32_MAX)
+                return WB_FAIL(err, WB_ERR_USAGE,
+                               "[collectives] max_bytes: %lld B of %s make %zu elements per rank "
+                               "for %s, more than MPI's int counts allow (%d)",
+                               (long long)largest, wb_dtype_name(dt), c.count,
+                               wb_coll_name(coll), INT32_MAX);
+        }
+    /* Two message buffers of the largest size per rank, on every rank of a locality. */
+    double per_rank = 2.0 * (double)((largest + 4095) / 4096 * 4096);
+    double need = per_rank * w->ranks_per_locality[w->locality_of[w->rank]];
+    int64_t avail = wb_memory_available();
+    if (avail >= 0 && need > (double)avail)
+        return WB_FAIL(err, WB_ERR_USAGE,
+                       "[collectives] max_bytes: %lld B need %.0f MiB of message buffers on this "
+                       "locality (%d ranks x 2 x %lld B) but %.0f MiB are available",
+                       (long long)largest, need / (1 << 20),
+                       w->ranks_per_locality[w->locality_of[w->rank]], (long long)largest,
+                       (double)avail / (1 << 20));
     return WB_OK;
 }
 

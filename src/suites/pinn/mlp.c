@@ -303,6 +303,60 @@ static void ws_carve(struct wb_pinn_ws *ws, char *base, size_t *cursor, const st
     ws->pts = carve(base, cursor, nv * d, sizeof(double));
 }
 
+/* The model's sizes and its workspace's tiling, nothing allocated. */
+static void shape(struct wb_pinn_model *m, struct wb_pinn_ws *ws, int problem, int precision,
+                  int width, int depth, bool hard, const struct wb_pinn_counts *cap)
+{
+    int d = wb_pinn_dim(problem);
+    m->problem = problem;
+    m->precision = precision;
+    m->d = d;
+    m->width = width;
+    m->depth = depth;
+    m->hard = hard;
+    m->n_params = wb_pinn_param_count(d, width, depth);
+    m->cap = *cap;
+    int64_t tile = WB_SMALL_MNK / ((int64_t)width * width) / (1 + 2 * d);
+    ws->tile = tile < MIN_TILE ? MIN_TILE : tile > MAX_TILE ? MAX_TILE : tile;
+    ws->ld = (width + WB_LANES - 1) / WB_LANES * WB_LANES;
+    ws->rows_cap = ws->tile * (1 + 2 * d);
+    ws->nthreads = 1;
+    m->ws = ws;
+}
+
+/* Bytes of the one allocation: parameters, gradients, shared buffers and slot 0. */
+static size_t base_bytes(const struct wb_pinn_model *m)
+{
+    size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
+    size_t bytes = 0;
+    carve(NULL, &bytes, m->n_params, rs);
+    carve(NULL, &bytes, m->n_params + WB_PINN_NTERMS, rs);
+    ws_carve(m->ws, NULL, &bytes, m);
+    return bytes;
+}
+
+/* Bytes of one more thread's slot and gradient. */
+static size_t thread_bytes(const struct wb_pinn_model *m)
+{
+    size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
+    size_t bytes = 0;
+    struct slot sl;
+    slot_carve(&sl, NULL, &bytes, m);
+    carve(NULL, &bytes, m->n_params, rs);
+    return bytes;
+}
+
+double wb_pinn_model_bytes(int problem, int precision, int width, int depth, bool hard,
+                           const struct wb_pinn_counts *cap, int threads)
+{
+    struct wb_pinn_model m;
+    struct wb_pinn_ws ws;
+    memset(&m, 0, sizeof m);
+    memset(&ws, 0, sizeof ws);
+    shape(&m, &ws, problem, precision, width, depth, hard, cap);
+    return (double)base_bytes(&m) + (double)(threads > 1 ? threads - 1 : 0) * (double)thread_bytes(&m);
+}
+
 int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, int width,
                          int depth, bool hard, const struct wb_pinn_counts *cap,
                          struct wb_error *err)
@@ -318,30 +372,11 @@ int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, in
                        MAX_DEPTH, width, depth);
     if (cap->interior < 1 || cap->initial < 0 || cap->boundary < 0)
         return WB_FAIL(err, WB_ERR_USAGE, "pinn: point capacity must have interior >= 1, others >= 0");
-    m->problem = problem;
-    m->precision = precision;
-    m->d = d;
-    m->width = width;
-    m->depth = depth;
-    m->hard = hard;
-    m->n_params = wb_pinn_param_count(d, width, depth);
-    m->cap = *cap;
     struct wb_pinn_ws *ws = calloc(1, sizeof *ws);
     if (!ws)
         return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: out of memory for the workspace");
-    int64_t tile = WB_SMALL_MNK / ((int64_t)width * width) / (1 + 2 * d);
-    ws->tile = tile < MIN_TILE ? MIN_TILE : tile > MAX_TILE ? MAX_TILE : tile;
-    ws->ld = (width + WB_LANES - 1) / WB_LANES * WB_LANES;
-    ws->rows_cap = ws->tile * (1 + 2 * d);
-    ws->nthreads = 1;
-    m->ws = ws;
-    size_t rs = precision == WB_FP32 ? sizeof(float) : sizeof(double);
-    size_t bytes = 0;
-    void *params = carve(NULL, &bytes, m->n_params, rs);
-    void *grads = carve(NULL, &bytes, m->n_params + WB_PINN_NTERMS, rs);
-    (void)params;
-    (void)grads;
-    ws_carve(ws, NULL, &bytes, m);
+    shape(m, ws, problem, precision, width, depth, hard, cap);
+    size_t bytes = base_bytes(m);
     ws->base = aligned_alloc(ALIGN, bytes);
     if (!ws->base) {
         wb_pinn_model_free(m);
@@ -349,6 +384,7 @@ int wb_pinn_model_create(struct wb_pinn_model *m, int problem, int precision, in
                        (double)bytes / (1 << 20));
     }
     memset(ws->base, 0, bytes);
+    size_t rs = precision == WB_FP32 ? sizeof(float) : sizeof(double);
     size_t cursor = 0;
     m->params = carve(ws->base, &cursor, m->n_params, rs);
     m->grads = carve(ws->base, &cursor, m->n_params + WB_PINN_NTERMS, rs);
@@ -372,11 +408,7 @@ int wb_pinn_model_set_threads(struct wb_pinn_model *m, int threads, struct wb_er
     if (threads == 1)
         return WB_OK;
     size_t rs = m->precision == WB_FP32 ? sizeof(float) : sizeof(double);
-    size_t bytes = 0;
-    for (int t = 1; t < threads; t++) {
-        slot_carve(&ws->slot[t], NULL, &bytes, m);
-        carve(NULL, &bytes, m->n_params, rs);
-    }
+    size_t bytes = (size_t)(threads - 1) * thread_bytes(m);
     ws->extra = aligned_alloc(ALIGN, bytes);
     if (!ws->extra)
         return WB_FAIL(err, WB_ERR_RUNTIME, "pinn: out of memory (%.1f MiB for %d threads' workspaces)",

@@ -15,8 +15,10 @@
 #include "config.h"
 #include "wavebench/checkpoint.h"
 #include "wavebench/pinn.h"
+#include "wavebench/memory.h"
 #include "wavebench/pinn_backend.h"
 #include "wavebench/progress.h"
+#include "wavebench/signals.h"
 #ifdef WB_HAVE_OPENBLAS
 #include <cblas.h>
 #endif
@@ -369,6 +371,22 @@ int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, stru
                        "most %d",
                        (long long)pc->eval_grid, points, wb_problem_name(pc->problem),
                        MAX_GRID_POINTS);
+    /* The model, its threads' slots and Adam's two moments, on every rank of a locality. */
+    struct wb_pinn_counts g = global_counts(pc), cap = capacity(&g, w->size);
+    int threads = pc->threads > 0 ? (int)pc->threads : 1;
+    double rs = pc->precision == WB_FP32 ? 4 : 8;
+    double per_rank = wb_pinn_model_bytes(pc->problem, pc->precision, (int)pc->width,
+                                          (int)pc->depth, pc->hard_constraints, &cap, threads) +
+                      2 * rs * (double)wb_pinn_param_count(wb_pinn_dim(pc->problem),
+                                                           (int)pc->width, (int)pc->depth);
+    int here = w->ranks_per_locality[w->locality_of[w->rank]];
+    int64_t avail = wb_memory_available();
+    if (avail >= 0 && per_rank * here > (double)avail)
+        return WB_FAIL(err, WB_ERR_USAGE,
+                       "[pinn] width, depth, *_points: the model needs %.0f MiB per rank, %.0f MiB "
+                       "on this locality's %d ranks, but %.0f MiB are available",
+                       per_rank / (1 << 20), per_rank * here / (1 << 20), here,
+                       (double)avail / (1 << 20));
     /* A checkpoint that cannot continue this run is a usage error before any work. */
     if (pc->resume[0] && w->rank == 0)
         return wb_checkpoint_check(pc->resume, pc, err);
@@ -466,9 +484,9 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
         times[T_OTHER][f->done - 1] = MPI_Wtime() - t2;
         if (any_stop) {
             status = WB_FAIL(err, WB_ERR_INTERRUPTED,
-                             "pinn: stop requested (signal) after iteration %lld; checkpoint "
+                             "pinn: stop requested (%s) after iteration %lld; checkpoint "
                              "written, resume with --resume %s",
-                             (long long)next, cfg->checkpoint_path);
+                             wb_signal_name(any_stop), (long long)next, cfg->checkpoint_path);
             break;
         }
     }

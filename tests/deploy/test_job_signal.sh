@@ -1,0 +1,25 @@
+#!/bin/sh
+# The job scripts' launcher wrapper (jobs/wavebench-job.sh, wb_job_run) with Open MPI's
+# mpirun as launcher: a SIGTERM to the job shell reaches the ranks, which write their
+# checkpoint and an incomplete results file; mpirun itself exits 1 after being signalled,
+# and the wrapper reports the 4 the results file records, as README and jobs/slurm.sh
+# promise.
+. "$WB_SRCDIR/tests/lib/common.sh"
+cd "$scratch" || exit 1
+cat > job.sh <<JOB
+. "$WB_SRCDIR/jobs/wavebench-job.sh"
+wb_job_bin="$WAVEBENCH"
+wb_job_run mpirun "$scratch/job.h5" "$MPIRUN" -q -np 2 --oversubscribe "$WAVEBENCH" --quiet \
+    --output job.h5 --suite pinn --width 24 --depth 2 --interior-points 2048 --pinn-iters 1000000
+JOB
+timeout -k 5 "$wb_limit" bash job.sh > job.out 2> job.err &
+job=$!
+sleep 4
+kill -TERM "$job"
+wait "$job"
+rc=$?
+[ "$rc" = 4 ] || fail "job shell exit $rc after SIGTERM, not 4: $(cat job.err)"
+grep -q "mpirun exited 1 after the stop; the results file records exit 4" job.err ||
+    fail "no line about the mapped code: $(cat job.err)"
+[ -f job.ckpt.h5 ] || fail "no checkpoint"
+finish
