@@ -6,10 +6,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <ini.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -300,6 +300,32 @@ static int parse_bool(const char *s, bool *out)
     return -1;
 }
 
+/* s as an error line may show it: control characters (a newline would split the line, an
+ * escape sequence would reach the terminal) written as \n, \t or \xHH, cut to fit. */
+static const char *shown(const char *s, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 5 < size; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n' || c == '\t')
+            n += (size_t)snprintf(buf + n, size - n, "\\%c", c == '\n' ? 'n' : 't');
+        else if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+        else
+            buf[n++] = (char)c;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 /* Names the key the way the user wrote it: an option or a section.key. */
 static void key_label(char *buf, size_t size, const struct key *k, int from_cli)
 {
@@ -315,22 +341,24 @@ static int set_key(struct wb_config *cfg, const struct key *k, const char *value
     char label[96];
     key_label(label, sizeof label, k, from_cli);
     void *field = (char *)cfg + k->offset;
-    char allowed[256];
+    char allowed[256], buf[WB_ERR_MSG_LEN / 2];
+    const char *raw = value;
+    value = shown(raw, buf, sizeof buf);
 
     switch (k->type) {
     case KEY_BOOL:
-        if (parse_bool(value, field) != 0)
+        if (parse_bool(raw, field) != 0)
             return WB_FAIL(err, WB_ERR_USAGE, "%s: '%s' is not a boolean; use true or false",
                            label, value);
         return WB_OK;
     case KEY_INT:
     case KEY_SIZE: {
         int64_t v;
-        if ((k->flags & KEY_AUTO_OK) && strcmp(value, "auto") == 0) {
+        if ((k->flags & KEY_AUTO_OK) && strcmp(raw, "auto") == 0) {
             *(int64_t *)field = 0;
             return WB_OK;
         }
-        if ((k->type == KEY_INT ? wb_parse_int(value, &v) : wb_parse_size(value, &v)) != 0)
+        if ((k->type == KEY_INT ? wb_parse_int(raw, &v) : wb_parse_size(raw, &v)) != 0)
             return WB_FAIL(err, WB_ERR_USAGE, "%s: '%s' is not %s", label, value,
                            k->type == KEY_INT
                                ? ((k->flags & KEY_AUTO_OK) ? "an integer or auto" : "an integer")
@@ -343,7 +371,7 @@ static int set_key(struct wb_config *cfg, const struct key *k, const char *value
     }
     case KEY_DOUBLE: {
         double v;
-        if (wb_parse_double(value, &v) != 0)
+        if (wb_parse_double(raw, &v) != 0)
             return WB_FAIL(err, WB_ERR_USAGE, "%s: '%s' is not a finite number", label, value);
         if (v < k->lo || v > k->hi)
             return WB_FAIL(err, WB_ERR_USAGE, "%s: %s is out of range; allowed %g to %g", label,
@@ -352,15 +380,20 @@ static int set_key(struct wb_config *cfg, const struct key *k, const char *value
         return WB_OK;
     }
     case KEY_STRING:
-        if (!(k->flags & KEY_EMPTY_OK) && is_blank(value))
+        if (!(k->flags & KEY_EMPTY_OK) && is_blank(raw))
             return WB_FAIL(err, WB_ERR_USAGE, "%s: must not be empty", label);
-        if (strlen(value) >= WB_PATH_LEN)
+        /* A newline would break the configuration's INI dump (config_ini, --dry-run). */
+        if (has_control(raw))
+            return WB_FAIL(err, WB_ERR_USAGE,
+                           "%s: '%s' contains a control character (newline, tab, escape...)",
+                           label, value);
+        if (strlen(raw) >= WB_PATH_LEN)
             return WB_FAIL(err, WB_ERR_USAGE, "%s: longer than %d characters", label,
                            WB_PATH_LEN - 1);
-        strcpy(field, value);
+        strcpy(field, raw);
         return WB_OK;
     case KEY_ENUM: {
-        int i = choice_index(k->choices, value, strlen(value));
+        int i = choice_index(k->choices, raw, strlen(raw));
         if (i < 0) {
             join_choices(allowed, sizeof allowed, k->choices);
             return WB_FAIL(err, WB_ERR_USAGE, "%s: unknown value '%s'; allowed: %s", label,
@@ -371,7 +404,7 @@ static int set_key(struct wb_config *cfg, const struct key *k, const char *value
     }
     case KEY_SET: {
         unsigned bits = 0;
-        const char *p = value;
+        const char *p = raw;
         for (;;) {
             while (*p == ' ')
                 p++;
@@ -449,19 +482,19 @@ struct ini_state {
     const char *path;
 };
 
-static int on_ini_entry(void *user, const char *section, const char *name, const char *value)
+static int on_ini_entry(struct ini_state *st, const char *section, const char *name,
+                        const char *value, int lineno)
 {
-    struct ini_state *st = user;
-    if (st->err->status != WB_OK)
-        return 0;
-    if (!name) /* a section header alone */
-        return 1;
+    char a[WB_ERR_MSG_LEN / 4], b[WB_ERR_MSG_LEN / 4];
+    section = shown(section, a, sizeof a);
+    name = shown(name, b, sizeof b);
     int section_known;
     const struct key *k = find_key(section, name, &section_known);
     if (k) {
         size_t idx = (size_t)(k - keys);
         if (st->seen[idx]) {
-            WB_FAIL(st->err, WB_ERR_USAGE, "%s: [%s] %s: duplicate key", st->path, section, name);
+            WB_FAIL(st->err, WB_ERR_USAGE, "%s: line %d: [%s] %s: duplicate key", st->path,
+                    lineno, section, name);
             return 0;
         }
         st->seen[idx] = 1;
@@ -469,33 +502,114 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
     struct wb_error local;
     wb_error_clear(&local);
     if (wb_config_set(st->cfg, section, name, value, &local) != WB_OK) {
-        WB_FAIL(st->err, WB_ERR_USAGE, "%s: %s", st->path, local.msg);
+        WB_FAIL(st->err, WB_ERR_USAGE, "%s: line %d: %s", st->path, lineno, local.msg);
         return 0;
     }
     return 1;
 }
 
-static int load_file(struct wb_config *cfg, const char *path, struct wb_error *err)
+/* Text with its surrounding blanks removed, in place. */
+static char *trim(char *s)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return WB_FAIL(err, WB_ERR_USAGE, "--config: cannot read '%s': %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return WB_FAIL(err, WB_ERR_USAGE, "--config: '%s' is a directory, not a file", path);
-    if (!S_ISREG(st.st_mode)) /* a device or a pipe could be read forever */
-        return WB_FAIL(err, WB_ERR_USAGE, "--config: '%s' is not a regular file", path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return WB_FAIL(err, WB_ERR_USAGE, "--config: cannot read '%s': %s", path, strerror(errno));
-    struct ini_state state = {.cfg = cfg, .err = err, .path = path};
-    int line = ini_parse_file(f, on_ini_entry, &state);
-    fclose(f);
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* The INI syntax that inih read (sections, "key = value" or "key: value", ';' and '#'
+ * comment lines, a ';' comment after a blank, a UTF-8 BOM), read here because inih cuts
+ * lines at 200 characters (a long path in --dry-run output or config_ini could not be
+ * read back), reads an indented line as the previous key's continuation (reported as a
+ * duplicate) and ends a value at a NUL byte without a word. */
+static int parse_ini(FILE *f, struct ini_state *st)
+{
+    struct wb_error *err = st->err;
+    char *line = NULL, *section = strdup(""), shown_buf[WB_ERR_MSG_LEN / 4];
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0;
+    if (!section)
+        return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (configuration file)");
+    while (err->status == WB_OK && (n = getline(&line, &cap, f)) >= 0) {
+        char *p = line;
+        if (++lineno == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3, n -= 3;
+        char *nul = memchr(p, '\0', (size_t)n);
+        if (nul) {
+            size_t key_len = strcspn(p, "=:");
+            if (p + key_len < nul) {
+                p[key_len] = '\0';
+                WB_FAIL(err, WB_ERR_USAGE, "%s: line %d: [%s] %s: the value contains a NUL byte",
+                        st->path, lineno, shown(section, shown_buf, sizeof shown_buf), trim(p));
+            } else {
+                WB_FAIL(err, WB_ERR_USAGE, "%s: line %d: contains a NUL byte", st->path, lineno);
+            }
+            break;
+        }
+        p = trim(p);
+        if (!*p || *p == ';' || *p == '#')
+            continue;
+        if (*p == '[') {
+            char *end = strchr(p, ']');
+            if (!end)
+                break;
+            *end = '\0';
+            char *name = strdup(p + 1);
+            if (!name) {
+                WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (configuration file)");
+                break;
+            }
+            free(section);
+            section = name;
+            continue;
+        }
+        char *sep = p + strcspn(p, "=:");
+        if (!*sep)
+            break;
+        *sep = '\0';
+        char *value = trim(sep + 1);
+        for (char *c = value; *c; c++)
+            if (c > value && *c == ';' && isspace((unsigned char)c[-1])) {
+                *c = '\0';
+                break;
+            }
+        if (!on_ini_entry(st, section, trim(p), trim(value), lineno))
+            break;
+    }
+    int failed_line = err->status == WB_OK && n >= 0 ? lineno : 0;
+    free(line);
+    free(section);
     if (err->status != WB_OK)
         return err->status;
-    if (line != 0)
+    if (failed_line)
         return WB_FAIL(err, WB_ERR_USAGE, "%s: line %d: not a 'key = value' or '[section]' line",
-                       path, line);
+                       st->path, failed_line);
+    if (ferror(f))
+        return WB_FAIL(err, WB_ERR_USAGE, "--config: cannot read '%s'", st->path);
     return WB_OK;
+}
+
+static int load_file(struct wb_config *cfg, const char *path, struct wb_error *err)
+{
+    char buf[WB_ERR_MSG_LEN / 2];
+    const char *name = shown(path, buf, sizeof buf);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return WB_FAIL(err, WB_ERR_USAGE, "--config: cannot read '%s': %s", name, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return WB_FAIL(err, WB_ERR_USAGE, "--config: '%s' is a directory, not a file", name);
+    if (!S_ISREG(st.st_mode)) /* a device or a pipe could be read forever */
+        return WB_FAIL(err, WB_ERR_USAGE, "--config: '%s' is not a regular file", name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return WB_FAIL(err, WB_ERR_USAGE, "--config: cannot read '%s': %s", name, strerror(errno));
+    struct ini_state state = {.cfg = cfg, .err = err, .path = name};
+    int status = parse_ini(f, &state);
+    fclose(f);
+    return status;
 }
 
 static struct option *build_options(void)
@@ -591,6 +705,7 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
     int known;
     const struct key *verbose = find_key("run", "verbose", &known);
     int c, longindex;
+    char buf[WB_ERR_MSG_LEN / 2];
     while ((c = getopt_long(argc, argv, shortopts, opts, &longindex)) != -1) {
         const struct key *k = NULL;
         if (c >= OPT_KEY && (size_t)(c - OPT_KEY) < NKEYS) {
@@ -610,12 +725,13 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
         } else if (c == OPT_LIST_KEYS) {
             *action = WB_ACTION_LIST_KEYS;
         } else if (c == ':') {
-            WB_FAIL(err, WB_ERR_USAGE, "%s: missing value", argv[optind - 1]);
+            WB_FAIL(err, WB_ERR_USAGE, "%s: missing value", shown(argv[optind - 1], buf, sizeof buf));
         } else if (c == '?') {
             if (optopt)
                 WB_FAIL(err, WB_ERR_USAGE, "-%c: unknown option; see --help", optopt);
             else
-                WB_FAIL(err, WB_ERR_USAGE, "%s: unknown option; see --help", argv[optind - 1]);
+                WB_FAIL(err, WB_ERR_USAGE, "%s: unknown option; see --help",
+                        shown(argv[optind - 1], buf, sizeof buf));
         } else {
             k = key_by_short(c);
         }
@@ -631,7 +747,8 @@ int wb_config_load(struct wb_config *cfg, int argc, char **argv, enum wb_action 
         set_key(cfg, k, value, 1, err);
     }
     if (err->status == WB_OK && optind < argc)
-        WB_FAIL(err, WB_ERR_USAGE, "'%s': unexpected argument; see --help", argv[optind]);
+        WB_FAIL(err, WB_ERR_USAGE, "'%s': unexpected argument; see --help",
+                shown(argv[optind], buf, sizeof buf));
     free(opts);
     if (err->status != WB_OK)
         return err->status;

@@ -1,6 +1,7 @@
 /* Unit tests of the arrays suite's parts: partition, slice plans, data and exact answers,
  * every kernel against a naive reference (odd lengths, unaligned starts), memory, one
  * rank's arrays and the operations that need no communication. No MPI call. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,8 +10,11 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "wavebench/array_kernels.h"
 #include "wavebench/darray.h"
@@ -462,6 +466,70 @@ static void test_memory(void **state)
     assert_true(avail == -1 || avail > 0);
 }
 
+/* Writes text to base/rel, making the directories on the way. */
+static void put(const char *base, const char *rel, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", base, rel);
+    for (char *p = path + strlen(base) + 1; (p = strchr(p, '/')); *p++ = '/') {
+        *p = '\0';
+        mkdir(path, 0755);
+    }
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The cgroup room is the least on the path from the process's own cgroup to the root, in
+ * v1's memory hierarchy and in v2 (at the root or beside v1 in unified/), not the root's
+ * alone: a made-up /proc/self/cgroup and tree, as Slurm lays out a job's limit. */
+static void test_cgroup_room(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wb-cgroup.XXXXXX", self[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(self, sizeof self, "%s/self", dir);
+    const char *none = "9223372036854771712\n";
+    put(dir, "root/memory/memory.limit_in_bytes", none);
+    put(dir, "root/memory/memory.usage_in_bytes", "5000000000\n");
+    put(dir, "root/memory/slurm/uid_0/job_7/memory.limit_in_bytes", "3221225472\n");
+    put(dir, "root/memory/slurm/uid_0/job_7/memory.usage_in_bytes", "1073741824\n");
+    put(dir, "root/memory/slurm/uid_0/job_7/step_0/memory.limit_in_bytes", none);
+    put(dir, "root/memory/slurm/uid_0/job_7/step_0/memory.usage_in_bytes", "1000\n");
+
+    put(dir, "self", "4:memory:/\n0::/\n");
+    assert_int_equal(wb_memory_cgroup_room(self, "/nonexistent"), -1);
+    char root[64];
+    snprintf(root, sizeof root, "%s/root", dir);
+    assert_int_equal(wb_memory_cgroup_room(self, root), -1); /* the root sets no limit */
+    put(dir, "self", "9:name=systemd:/x\n4:cpu,memory:/slurm/uid_0/job_7/step_0\n0::/\n");
+    assert_int_equal(wb_memory_cgroup_room(self, root), 2147483648); /* the job's, 2 levels up */
+
+    /* v2 beside v1 (hybrid): the tighter of the two. */
+    put(dir, "root/unified/j/memory.max", "1500000000\n");
+    put(dir, "root/unified/j/memory.current", "500000000\n");
+    put(dir, "root/unified/j/t/memory.max", "max\n");
+    put(dir, "self", "4:memory:/slurm/uid_0/job_7/step_0\n0::/j/t\n");
+    assert_int_equal(wb_memory_cgroup_room(self, root), 1000000000);
+
+    /* v2 alone at the root; a cgroup the namespace does not show counts from the root. */
+    put(dir, "v2/a/memory.max", "100\n");
+    put(dir, "v2/a/memory.current", "40\n");
+    put(dir, "v2/a/b/memory.max", "max\n");
+    snprintf(root, sizeof root, "%s/v2", dir);
+    put(dir, "self", "0::/a/b\n");
+    assert_int_equal(wb_memory_cgroup_room(self, root), 60);
+    put(dir, "self", "0::/gone/a\n");
+    assert_int_equal(wb_memory_cgroup_room(self, root), -1);
+    put(dir, "v2/a/memory.current", "400\n"); /* over its limit: no room, not negative */
+    put(dir, "self", "0::/a\n");
+    assert_int_equal(wb_memory_cgroup_room(self, root), 0);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* Every rank's block holds the data of its global indices; the slice's counts leave out
  * what stays on the rank, and the sizes match what rank_bytes promises. */
 static void test_darray(void **state)
@@ -572,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_norm_safe),
         cmocka_unit_test(test_alloc),
         cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_cgroup_room),
         cmocka_unit_test(test_darray),
         cmocka_unit_test(test_ops),
     };

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wavebench/config.h"
@@ -142,6 +143,14 @@ static void test_command_line_errors(void **state)
         {{"--problem", "heat"}, "--problem"},
         {{"--push-required"}, "push_required"},
         {{"--conf", "/dev/null"}, "--config"},
+        /* Control characters are shown escaped: the error stays one line, no escape
+         * sequence reaches the terminal, and a newline never enters a string value. */
+        {{"--bogus\nnext"}, "--bogus\\nnext"},
+        {{"stray\nline"}, "stray\\nline"},
+        {{"--width", "3\n4"}, "'3\\n4'"},
+        {{"--output", "a\nb.h5"}, "--output: 'a\\nb.h5' contains a control character"},
+        {{"--output", "a\033[2Jb.h5"}, "a\\x1b[2Jb.h5"},
+        {{"--checkpoint", "c\tk.h5"}, "--checkpoint"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *argv[8] = {"wavebench"};
@@ -159,15 +168,20 @@ static void test_command_line_errors(void **state)
     }
 }
 
-static char *write_temp(const char *text)
+static char *write_temp_len(const char *text, size_t len)
 {
     static char path[64];
     snprintf(path, sizeof path, "/tmp/wb-test-config-XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
     close(fd);
     return path;
+}
+
+static char *write_temp(const char *text)
+{
+    return write_temp_len(text, strlen(text));
 }
 
 static void test_ini_file(void **state)
@@ -196,6 +210,10 @@ static void test_ini_file(void **state)
         {"[arrays]\nslice_step = 0\n", "slice_step"},
         {"[arrays]\nslice_start = 10\nslice_stop = 5\n", "slice_stop"},
         {"[run]\nsuites =\n", "suites"},
+        {"[collectives]\nmin_bytes = 1\n\nmin_bytes = 2\n", "line 4: [collectives] min_bytes: duplicate"},
+        {"[collectives]\nmin_bytes = 1\n  collectives\n", "line 3: not a"},
+        {"[collectives]\nmin_bytes = 1\nnope = 1\n", "line 3: [collectives] nope: unknown key"},
+        {"[run]\noutput = a\033]0;x.h5\n", "'a\\x1b]0;x.h5' contains a control character"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         path = write_temp(bad[i].text);
@@ -204,6 +222,24 @@ static void test_ini_file(void **state)
         if (rc != WB_ERR_USAGE || !strstr(err.msg, bad[i].needle))
             fail_msg("ini case %zu: rc %d, message '%s'", i, rc, err.msg);
     }
+
+    /* An indented key is a key, not the previous key's continuation (nor a duplicate);
+     * inline comments and CRLF line ends as before. */
+    path = write_temp("[collectives]\r\nmin_bytes = 1K ; low\r\n    max_bytes = 2K\r\n"
+                      "\t[pinn]\n  # a comment\n  width = 7\n");
+    assert_int_equal(load(&cfg, &err, &action, "--config", path, NULL), WB_OK);
+    unlink(path);
+    assert_int_equal(cfg.coll.min_bytes, 1024);
+    assert_int_equal(cfg.coll.max_bytes, 2048);
+    assert_int_equal(cfg.pinn.width, 7);
+
+    /* A NUL byte would end the value silently: refused, naming the key and the line. */
+    static const char nul[] = "[run]\nquiet = true\noutput = ab\0cd.h5\n";
+    path = write_temp_len(nul, sizeof nul - 1);
+    int rc = load(&cfg, &err, &action, "--config", path, NULL);
+    unlink(path);
+    if (rc != WB_ERR_USAGE || !strstr(err.msg, "line 3: [run] output: the value contains a NUL"))
+        fail_msg("NUL: rc %d, message '%s'", rc, err.msg);
 }
 
 /* The INI dump reads back into the same configuration (dry-run output is a valid config). */
@@ -213,16 +249,32 @@ static void test_ini_round_trip(void **state)
     struct wb_config a, b;
     struct wb_error err;
     enum wb_action action;
+    /* Lines longer than inih's 200 characters: a long output directory and checkpoint. */
+    char dir[400], ckpt[WB_PATH_LEN];
+    snprintf(dir, sizeof dir, "/tmp/wb-test-config-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    size_t len = strlen(dir);
+    dir[len] = '/';
+    memset(dir + len + 1, 'd', 250);
+    dir[len + 251] = '\0';
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(ckpt, sizeof ckpt, "%s/%0300d.ckpt.h5", dir, 0);
     assert_int_equal(load(&a, &err, &action, "-b", "64", "-d", "int64", "--lr", "0.25",
-                          "--problem", "wave2d", "--hard-constraints", NULL), WB_OK);
+                          "--problem", "wave2d", "--hard-constraints", "--output-dir", dir,
+                          "--checkpoint", ckpt, NULL), WB_OK);
     char *ini = wb_config_ini_string(&a);
     assert_non_null(ini);
     char *path = write_temp(ini);
     free(ini);
-    assert_int_equal(load(&b, &err, &action, "--config", path, NULL), WB_OK);
+    int rc = load(&b, &err, &action, "--config", path, NULL);
     unlink(path);
+    if (rc != WB_OK)
+        fail_msg("round trip: %s", err.msg);
     memcpy(b.config_file, a.config_file, sizeof a.config_file);
     assert_memory_equal(&a, &b, sizeof a);
+    assert_int_equal(rmdir(dir), 0);
+    dir[len] = '\0';
+    assert_int_equal(rmdir(dir), 0);
 }
 
 int main(void)

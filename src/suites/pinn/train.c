@@ -75,7 +75,7 @@ static int checkpoint(const struct wb_world *w, const struct wb_config *cfg,
                       int64_t iteration, struct wb_error *err)
 {
     if (w->rank == 0)
-        wb_checkpoint_write(cfg->checkpoint_path, m, opt, &cfg->pinn, iteration, err);
+        wb_checkpoint_write(cfg->checkpoint_path, m, opt, &cfg->pinn, w->size, iteration, err);
     return wb_world_agree(w, err);
 }
 
@@ -389,7 +389,7 @@ int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, stru
                        (double)avail / (1 << 20));
     /* A checkpoint that cannot continue this run is a usage error before any work. */
     if (pc->resume[0] && w->rank == 0)
-        return wb_checkpoint_check(pc->resume, pc, err);
+        return wb_checkpoint_check(pc->resume, pc, w->size, err);
     return WB_OK;
 }
 
