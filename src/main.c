@@ -1,5 +1,6 @@
 /* wavebench: options -> configuration -> world -> suites -> outputs. Nothing else lives here. */
 #define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -178,6 +179,8 @@ static int check_thresholds(const struct wb_config *cfg, const struct wb_results
 
 int main(int argc, char **argv)
 {
+    /* A closed pipe (| head) is a failed write, not a death before the results file. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc > 1 && wb_tools_is_command(argv[1]))
         return wb_tools_main(argc, argv); /* report, compare, export: no MPI */
     struct wb_error err;
@@ -229,9 +232,10 @@ int main(int argc, char **argv)
                        si.nccl, si.curl, si.mpi_library);
             else
                 wb_config_write_ini(&cfg, stdout);
+            status = wb_tools_check_stdout();
         }
         wb_world_finalize(&w);
-        return WB_OK;
+        return status;
     }
 
     /* One name for every rank: rank 0's clock decides. */
