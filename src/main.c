@@ -205,6 +205,10 @@ int main(int argc, char **argv)
         if (cfg.suites & WB_SUITE_PINN)
             wb_pinn_validate(&w, &cfg, &err);
     }
+#ifdef WB_HAVE_CURL
+    if (err.status == WB_OK && (action == WB_ACTION_RUN || action == WB_ACTION_DRY_RUN))
+        wb_push_validate(&w, &cfg, &err); /* the URLs would be in the results file */
+#endif
     struct wb_backends be;
     if (wb_world_agree(&w, &err) == WB_OK && action == WB_ACTION_RUN)
         wb_backend_open(&be, &w, &cfg, &err);
