@@ -1,5 +1,6 @@
 /* wavebench: options -> configuration -> world -> suites -> outputs. Nothing else lives here. */
 #define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,8 @@ static int resolve_paths(const struct wb_world *w, struct wb_config *cfg, const 
 
 int main(int argc, char **argv)
 {
+    /* A closed pipe (| head) is a failed write, not a death before the results file. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc > 1 && wb_tools_is_command(argv[1]))
         return wb_tools_main(argc, argv); /* report, compare, export: no MPI */
     struct wb_error err;
@@ -266,6 +269,10 @@ int main(int argc, char **argv)
         if (cfg.suites & WB_SUITE_PINN)
             wb_pinn_validate(&w, &cfg, &err);
     }
+#ifdef WB_HAVE_CURL
+    if (err.status == WB_OK && (action == WB_ACTION_RUN || action == WB_ACTION_DRY_RUN))
+        wb_push_validate(&w, &cfg, &err); /* the URLs would be in the results file */
+#endif
     struct wb_backends be;
     if (wb_world_agree(&w, &err) == WB_OK && action == WB_ACTION_RUN)
         wb_backend_open(&be, &w, &cfg, &err);
@@ -293,9 +300,10 @@ int main(int argc, char **argv)
                        si.nccl, si.curl, si.mpi_library);
             else
                 wb_config_write_ini(&cfg, stdout);
+            status = wb_tools_check_stdout();
         }
         wb_world_finalize(&w);
-        return WB_OK;
+        return status;
     }
 
     const char *path = cfg.results_path;

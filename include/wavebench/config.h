@@ -89,6 +89,7 @@ struct wb_report_config {
     double push_timeout;
     int64_t push_retries;
     bool push_insecure;           /* turns TLS verification off; documented, never default */
+    char push_ca_file[WB_PATH_LEN]; /* CA certificates (PEM) to verify against; empty: the system's */
     double min_busbw;            /* GB/s; 0: no threshold */
     double max_rel_l2;           /* 0: no threshold */
 };

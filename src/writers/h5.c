@@ -519,6 +519,10 @@ done:
 
 /* ---- reading -------------------------------------------------------------------- */
 
+/* The largest print format a column may declare: more than any table needs (a double's
+ * 17 significant digits), small enough that no reader's output or buffer can blow up. */
+enum { WB_H5_MAX_WIDTH = 64, WB_H5_MAX_PRECISION = 17 };
+
 static int read_attr_into(struct wb_table *t, hid_t loc, const char *name, char **big_text)
 {
     hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
@@ -656,7 +660,22 @@ static int read_columns(struct wb_table *t, hid_t group, char *columns, char *ra
         read_text_attr(dset, "head", head, sizeof head);
         read_text_attr(dset, "group", grp, sizeof grp);
         read_text_attr(dset, "threshold", threshold, sizeof threshold);
-        int width = (int)read_int_attr(dset, "width", 0);
+        /* The print format is trusted by every reader (a width of 2e9 would print 2 GB a
+         * cell): anything wavebench could not have written refuses the file. */
+        long long width_ll = read_int_attr(dset, "width", 0);
+        long long precision = read_int_attr(dset, "precision", 0);
+        if (width_ll < 0 || width_ll > WB_H5_MAX_WIDTH || precision < -WB_H5_MAX_PRECISION ||
+            precision > WB_H5_MAX_PRECISION) {
+            H5Sclose(space);
+            H5Tclose(ftype);
+            H5Dclose(dset);
+            H5Tclose(str);
+            return WB_FAIL(err, WB_ERR_USAGE,
+                           "%s: column '%s': print format width %lld, precision %lld out of "
+                           "range (width 0..%d, precision -%d..%d)", t->path, name, width_ll,
+                           precision, WB_H5_MAX_WIDTH, WB_H5_MAX_PRECISION, WB_H5_MAX_PRECISION);
+        }
+        int width = (int)width_ll;
         enum wb_col_role role = WB_ROLE_CONTEXT;
         enum wb_col_better better = WB_BETTER_NONE;
         /* A column declares its meaning in "role" and "better"; a file written before
@@ -671,7 +690,7 @@ static int read_columns(struct wb_table *t, hid_t group, char *columns, char *ra
         else
             wb_h5_legacy_meaning(name, type, unit, width, &role, &better);
         int col = role_ok ? wb_table_add_col(t, name, type, role, better, head, unit, grp, width,
-                                             (int)read_int_attr(dset, "precision", 0))
+                                             (int)precision)
                           : -1;
         wb_table_set_threshold(t, col, threshold);
         int ok = col >= 0 && n >= 0 && n < (1LL << 32);

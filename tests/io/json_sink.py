@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""A local HTTP endpoint for the push tests: json_sink.py MODE PORTFILE OUTDIR LIFETIME.
+"""A local HTTP endpoint for the push tests: json_sink.py MODE PORTFILE OUTDIR LIFETIME [CERT KEY].
 Listens on 127.0.0.1 (a free port, written to PORTFILE). MODE ok: 200 and records each
 request body (OUTDIR/body.N) and whether an Authorization header came (OUTDIR/auth.N:
 the header's value); 500: answers 500; slow: sleeps 30 s before answering. Exits after
-LIFETIME seconds."""
+LIFETIME seconds. With CERT and KEY (PEM files) it speaks HTTPS."""
 import http.server
 import os
+import ssl
 import sys
 import threading
 import time
@@ -47,6 +48,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
+if len(sys.argv) > 6:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[5], sys.argv[6])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
 with open(portfile + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(portfile + ".tmp", portfile)
