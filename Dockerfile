@@ -28,7 +28,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
         autoconf automake libtool make pkg-config file perl python3 \
         ca-certificates wget bzip2 \
         libnuma-dev libibverbs-dev librdmacm-dev zlib1g-dev \
-        libopenblas-dev libinih-dev libjansson-dev libcurl4-openssl-dev \
+        libopenblas-dev libjansson-dev libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /tmp/src
@@ -95,7 +95,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update && apt-get install -y --no-install-recommends \
         openssh-server openssh-client \
         libnuma1 libibverbs1 librdmacm1 ibverbs-providers zlib1g \
-        libopenblas0-pthread libinih1 libjansson4 libcurl4 ca-certificates \
+        libopenblas0-pthread libjansson4 libcurl4 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 
 COPY --from=build /opt/ucx/lib /opt/ucx/lib

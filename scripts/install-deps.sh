@@ -1,6 +1,6 @@
 #!/bin/sh
 # install-deps.sh: installs, with apt-get only, the Debian 12 packages wavebench needs.
-#   scripts/install-deps.sh build   compiler, MPI, parallel HDF5, OpenBLAS, inih, jansson, curl
+#   scripts/install-deps.sh build   compiler, MPI, parallel HDF5, OpenBLAS, jansson, curl
 #   scripts/install-deps.sh test    build + cmocka and what the tests drive (Slurm, Pushgateway, ...)
 #   scripts/install-deps.sh bench   build + the baselines' Python packages
 # Idempotent: installed packages are skipped, and `apt-get update` runs only when
@@ -8,7 +8,7 @@
 set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config git libopenmpi-dev openmpi-bin
- libhdf5-openmpi-dev hdf5-tools libopenblas-dev libinih-dev libjansson-dev libcurl4-openssl-dev"
+ libhdf5-openmpi-dev hdf5-tools libopenblas-dev libjansson-dev libcurl4-openssl-dev"
 TEST="libcmocka-dev python3-h5py python3-numpy python3-matplotlib prometheus-pushgateway
  clang libclang-rt-14-dev valgrind slurm-wlm munge libpmix-dev python3-jsonschema python3-yaml
  iproute2 procps"

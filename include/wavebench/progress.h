@@ -7,6 +7,7 @@
 #define WB_PROGRESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "wavebench/config.h"
 #include "wavebench/world.h"
@@ -23,6 +24,9 @@ void wb_progress_start(struct wb_progress *p, const struct wb_world *w,
 
 /* Reports fraction done (0..1) with a detail text; rate-limited unless force. */
 void wb_progress_update(struct wb_progress *p, double fraction, bool force, const char *detail);
+
+/* A duration for people: "42 s", "3.5 min", "2.1 h", "4.0 days". */
+void wb_progress_duration(double seconds, char *out, size_t size);
 
 /* Ends the step: on a terminal, finishes the line. */
 void wb_progress_end(struct wb_progress *p);

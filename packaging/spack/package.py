@@ -45,7 +45,6 @@ class Wavebench(AutotoolsPackage, CudaPackage):
     depends_on("mpi")
     depends_on("hdf5+mpi~fortran")
     depends_on("blas")  # a CBLAS interface (OpenBLAS preferred)
-    depends_on("libinih")
     depends_on("jansson")
     depends_on("curl", when="+curl")
     depends_on("cuda@12:", when="+cuda")

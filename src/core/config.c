@@ -803,6 +803,9 @@ int wb_config_validate(const struct wb_config *cfg, struct wb_error *err)
                        cfg->output_dir);
     if (cfg->pinn.resume[0] && access(cfg->pinn.resume, R_OK) != 0)
         return WB_FAIL(err, WB_ERR_USAGE, "[pinn] resume: cannot read '%s'", cfg->pinn.resume);
+    if (cfg->pinn.resume[0] && (stat(cfg->pinn.resume, &st) != 0 || !S_ISREG(st.st_mode)))
+        return WB_FAIL(err, WB_ERR_USAGE, "[pinn] resume: '%s' is not a regular file",
+                       cfg->pinn.resume); /* a FIFO would hang every rank in the HDF5 open */
     return WB_OK;
 }
 

@@ -39,10 +39,24 @@ void wb_progress_update(struct wb_progress *p, double fraction, bool force, cons
         return;
     p->last = now;
     double elapsed = now - p->start;
-    double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-    printf("%s# %s: %5.1f%% %s elapsed %.1fs ETA %.1fs%s", p->tty ? "\r" : "", p->label,
+    char eta[32] = "unknown"; /* nothing done yet says nothing about the rest */
+    if (fraction > 0)
+        snprintf(eta, sizeof eta, "%.1fs", elapsed * (1 - fraction) / fraction);
+    printf("%s# %s: %5.1f%% %s elapsed %.1fs ETA %s%s", p->tty ? "\r" : "", p->label,
            100 * fraction, detail, elapsed, eta, p->tty ? "\033[K" : "\n");
     fflush(stdout);
+}
+
+void wb_progress_duration(double seconds, char *out, size_t size)
+{
+    if (seconds < 120)
+        snprintf(out, size, "%.0f s", seconds);
+    else if (seconds < 7200)
+        snprintf(out, size, "%.1f min", seconds / 60);
+    else if (seconds < 172800)
+        snprintf(out, size, "%.1f h", seconds / 3600);
+    else
+        snprintf(out, size, "%.1f days", seconds / 86400);
 }
 
 void wb_progress_end(struct wb_progress *p)

@@ -12,7 +12,7 @@ line continuations, instructions, stages, ARG substitution in FROM) and check:
   - no secrets baked in: no ENV/ARG named like PASSWORD/TOKEN/SECRET/KEY,
     no private keys or key files copied, no ssh-keygen in the final stage;
   - the build: UCX with CUDA, Open MPI with CUDA and UCX, parallel HDF5,
-    NCCL, libcurl, OpenBLAS, inih, jansson, wavebench configured with them;
+    NCCL, libcurl, OpenBLAS, jansson, wavebench configured with them;
   - the runtime: no compilers, sshd as the MPI Operator expects
     (port 2222, StrictHostKeyChecking no, UserKnownHostsFile /dev/null,
     StrictModes no, a per-user sshd config), `wavebench` on PATH;
@@ -285,7 +285,6 @@ def check(dockerfile_text, dockerignore_text):
         (configured("autogen.sh", "CC=mpicc", "--with-cuda", "--with-nccl", "--with-curl"),
          "wavebench configured CC=mpicc --with-cuda --with-nccl --with-curl"),
         ("libopenblas-dev" in b, "OpenBLAS (libopenblas-dev)"),
-        ("libinih-dev" in b, "inih (libinih-dev)"),
         ("libjansson-dev" in b, "jansson (libjansson-dev)"),
         (re.search(r"libcurl4-\w+-dev", b), "libcurl (libcurl4-*-dev)"),
         (re.search(r"make[^\n]*install", b), "make install"),

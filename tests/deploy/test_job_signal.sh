@@ -12,7 +12,9 @@ wb_job_bin="$WAVEBENCH"
 wb_job_run mpirun "$scratch/job.h5" "$MPIRUN" -q -np 2 --oversubscribe "$WAVEBENCH" --quiet \
     --output job.h5 --suite pinn --width 24 --depth 2 --interior-points 2048 --pinn-iters 1000000
 JOB
-timeout -k 5 "$wb_limit" bash job.sh > job.out 2> job.err &
+# --foreground: timeout passes the SIGTERM to the job shell alone, as Slurm signals the
+# batch shell (--signal=B:TERM), not to the whole process group.
+timeout --foreground -k 5 "$wb_limit" bash job.sh > job.out 2> job.err &
 job=$!
 sleep 4
 kill -TERM "$job"

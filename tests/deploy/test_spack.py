@@ -3,7 +3,7 @@
 wavebench. Spack is not installed here, so:
   1. the Python AST: a class deriving from AutotoolsPackage (and CudaPackage
      for +cuda), variants cuda, nccl, curl; depends_on mpi, hdf5+mpi, a BLAS,
-     libinih, jansson, curl (+curl), cuda (+cuda), nccl (+nccl); +nccl
+     jansson, curl (+curl), cuda (+cuda), nccl (+nccl); +nccl
      conflicts with ~cuda; a configure_args method;
   2. the recipe executed against stand-ins for spack.package, and its
      configure_args called for several specs: CC is the MPI compiler wrapper,
@@ -66,7 +66,6 @@ def static_errors(tree):
         (lambda d: d == "mpi", None, "depends_on('mpi')"),
         (lambda d: d.startswith("hdf5") and "+mpi" in d, None, "depends_on('hdf5+mpi')"),
         (lambda d: d in ("blas", "openblas") or d.startswith("openblas"), None, "a BLAS (blas/openblas)"),
-        (lambda d: d in ("libinih", "inih"), None, "depends_on('libinih')"),
         (lambda d: d.startswith("jansson"), None, "depends_on('jansson')"),
         (lambda d: d.startswith("curl"), "+curl", "depends_on('curl', when='+curl')"),
         (lambda d: d.startswith("nccl"), "+nccl", "depends_on('nccl', when='+nccl')"),

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The disk fills while the results file is written (a small tmpfs): exit 1, one clear
 # message, nothing under the final name but the earlier file of that name, untouched,
-# and no temporary file left.
+# and no temporary file left (--overwrite: the earlier file is to be replaced, and must
+# survive a write that fails).
 . "$WB_SRCDIR/tests/lib/common.sh"
 full="$scratch/full"
 mkdir -p "$full"
@@ -13,7 +14,7 @@ trap 'umount "$full" 2>/dev/null; rm -rf "$scratch"' EXIT
 echo "an earlier results file" > "$full/run.h5"
 before=$(md5sum < "$full/run.h5")
 for np in 1 2; do
-    wb_mpi "$np" --suite collectives -b 8 -e 1M -R 20 -n 2 --output-dir "$full" --output run.h5 \
+    wb_mpi "$np" --suite collectives -b 8 -e 1M -R 20 -n 2 --output-dir "$full" --output run.h5 --overwrite \
         > "$scratch/out" 2> "$scratch/err"
     rc=$?
     [ "$rc" -eq 1 ] || fail "np $np: exit $rc, not 1"

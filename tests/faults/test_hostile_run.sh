@@ -83,6 +83,11 @@ for args in "--checkpoint /nonexistent/dir/ck.h5" "--checkpoint $scratch" "--out
     [ "$(grep -c 'wavebench: error' paths.err)" = 1 ] || fail "$args: not one error line: $(cat paths.err)"
 done
 [ -e same.h5 ] && fail "a refused run left a results file"
+# 14: a FIFO as --resume would hang every rank in its open
+mkfifo resume.fifo
+wb_mpi_each 2 fifo --suite pinn --resume resume.fifo 2> fifo.err
+expect_each 2 fifo 2
+grep -q "resume: '.*' is not a regular file" fifo.err || fail "FIFO as --resume: $(cat fifo.err)"
 
 # ---- 9: a sweep with nothing to measure writes a valid file; sizes beyond MPI's counts are
 # refused before anything is allocated
@@ -116,6 +121,18 @@ zeros=$(cat rc.1 rc.2 | grep -c '^0$')
 cat drc.1 drc.2 | grep -qv '^0$' && fail "two default-named runs: $(cat derr.1 derr.2)"
 [ "$(ls wavebench-*.h5 | wc -l)" = 2 ] || fail "two default-named runs did not give two files: $(ls)"
 cd "$scratch" || exit 1
+
+# ---- 17: how long each suite will take is said before its work, and progress never
+# claims an ETA of nothing before it is done
+WAVEBENCH_PROGRESS=plain wb_mpi 2 --suite collectives,arrays,pinn -e 4M --array-size 1M \
+    --width 24 --depth 2 --interior-points 2048 --pinn-iters 4000 --output eta.h5 > eta.out 2>&1 ||
+    fail "estimate run: exit $?: $(tail -3 eta.out)"
+first=$(grep -n "^# collectives" eta.out | head -n 1)
+case $first in *"# collectives: about "*" for "*" measurements (probe: "*) ;;
+    *) fail "no collectives estimate before the sweep: '$first'" ;; esac
+grep -q "^# arrays: about .* GB/s per rank)" eta.out || fail "no arrays estimate"
+grep -q "^# pinn wave1d: about .* more for [0-9]* iterations" eta.out || fail "no pinn estimate"
+grep -v "100.0%" eta.out | grep -q "ETA 0.0s" && fail "an ETA of 0.0s before the end: $(grep 'ETA 0.0s' eta.out)"
 
 # ---- 13: ranks that resolved different configurations stop at once, on every rank
 mkdir -p mpmd.rc

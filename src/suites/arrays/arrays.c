@@ -16,6 +16,7 @@
 #include "wavebench/exact.h"
 #include "wavebench/memory.h"
 #include "wavebench/ops.h"
+#include "wavebench/progress.h"
 #include "wavebench/signals.h"
 #include "wavebench/slice.h"
 #include "wavebench/stats.h"
@@ -377,6 +378,52 @@ static void describe(struct wb_table *t, const struct run_state *st)
     wb_table_attr_text(t, "verdict", st->wrong_total ? "FAILED" : "OK");
 }
 
+/* Bytes per second of one rank reading memory: the best of three sums over 32 MiB. */
+static double probe_read_rate(void)
+{
+    size_t n = (32u << 20) / sizeof(double);
+    double *a = wb_memory_alloc(n * sizeof(double), NULL), best = 0;
+    if (!a)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        a[i] = (double)(i & 7);
+    volatile double sink = 0;
+    for (int k = 0; k < 3; k++) {
+        double t0 = MPI_Wtime(), s = 0;
+        for (size_t i = 0; i < n; i++)
+            s += a[i];
+        double dt = MPI_Wtime() - t0;
+        sink += s;
+        if (dt > 0 && (double)(n * sizeof(double)) / dt > best)
+            best = (double)(n * sizeof(double)) / dt;
+    }
+    (void)sink;
+    free(a);
+    return best;
+}
+
+/* Rank 0 says how long the suite will take, from its traffic at the probed read rate: the
+ * serial baseline at one rank's rate, the parallel runs sharing each locality's. */
+static void announce(const struct wb_world *w, const struct wb_config *cfg)
+{
+    const struct wb_arrays_config *ac = &cfg->arrays;
+    if (w->rank != 0 || cfg->quiet)
+        return;
+    double rate = probe_read_rate(), bytes = 0;
+    int64_t m = wb_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step);
+    for (int d = 0; d < WB_ADTYPE_COUNT; d++)
+        for (int op = 0; op < WB_AOP_COUNT && (ac->dtypes & (1u << d)); op++)
+            if (ac->ops & (1u << op))
+                bytes += wb_ops_bytes(op, ac->n, m, d == WB_ADTYPE_FLOAT ? 4 : 8, 0) *
+                         (double)(ac->warmup + ac->reps + 1);
+    double seconds = (ac->serial_baseline ? bytes : 0) / rate + bytes / rate / w->n_localities;
+    char took[32];
+    wb_progress_duration(seconds, took, sizeof took);
+    printf("# arrays: about %s (memory traffic %.3g GB at the probed %.3g GB/s per rank)\n",
+           rate > 0 ? took : "unknown", bytes * (1 + ac->serial_baseline) / 1e9, rate / 1e9);
+    fflush(stdout);
+}
+
 int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
                   struct wb_results *results, struct wb_error *err)
 {
@@ -393,6 +440,7 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
     if (wb_ops_loc_create(&st.pair, &st.minloc, &st.maxloc) != MPI_SUCCESS)
         return WB_FAIL(err, WB_ERR_RUNTIME, "arrays: cannot create the MPI min/max-location op");
 
+    announce(w, cfg);
     int status = WB_OK;
     int64_t m = wb_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step);
     for (int d = 0; d < WB_ADTYPE_COUNT && status == WB_OK; d++) {

@@ -84,10 +84,33 @@ static void mark_absent(struct wb_table *t, const struct place_cols *pc, size_t 
 }
 
 /* An engine opened for a run. */
+/* How long the sweep will take: a probe of one collective at the smallest and largest size
+ * gives each size's time by linear interpolation (latency plus bytes over bandwidth); a
+ * measurement costs its warm-up, timed and checked operations at that time. Progress and
+ * its ETA count the same cost, so a sweep whose last sizes are the long ones says so. */
+struct sweep_clock {
+    struct wb_progress *progress;
+    double small, large;     /* probed sizes, B */
+    double t_small, t_large; /* their times per operation, us (slowest rank) */
+    double total, done;      /* cost of the whole sweep and of what is measured, us */
+};
+
 struct engine {
     const struct wb_coll_engine *e;
     void *ctx;
+    struct sweep_clock *clock;
 };
+
+/* The time one measurement of bytes takes, us. */
+static double measurement_cost(const struct wb_coll_config *cc, const struct sweep_clock *c,
+                               size_t bytes)
+{
+    double b = (double)bytes, t = c->t_large;
+    if (c->large > c->small)
+        t = c->t_small + (c->t_large - c->t_small) * (b - c->small) / (c->large - c->small);
+    int64_t iters = cc->iters ? cc->iters : wb_coll_auto_iters(bytes);
+    return (double)(cc->warmup + cc->reps * iters + (cc->check ? 1 : 0)) * (t > 0 ? t : 0);
+}
 
 /* Writes every input region of s. */
 static void fill_inputs(const struct engine *en, const struct wb_coll_desc *d,
@@ -151,6 +174,10 @@ static int64_t measure(const struct wb_world *w, const struct wb_config *cfg,
         raw[r] = en->e->run(en->ctx, d, s, iters);
     }
     int64_t wrong = cc->check ? check(cfg, en, d, s) : 0;
+    en->clock->done += measurement_cost(cc, en->clock, s->cnt.bytes);
+    if (en->clock->total > 0)
+        wb_progress_update(en->clock->progress, fmin(en->clock->done / en->clock->total, 1),
+                           false, wb_coll_name(d->coll));
 
     struct wb_rank_stats rs;
     int64_t wrong_total = 0;
@@ -315,6 +342,94 @@ int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, stru
     return WB_OK;
 }
 
+/* Walks the sweep as sweep() does: the measurements of d on en, and their cost into *cost. */
+static long plan(const struct wb_world *w, const struct wb_config *cfg, const struct engine *en,
+                 const struct wb_coll_desc *d, double *cost)
+{
+    const struct wb_coll_config *cc = &cfg->coll;
+    unsigned placements = cc->placements &
+                          (en->e->placements ? en->e->placements(d) : d->placements);
+    long n = 0;
+    for (int dt = 0; dt < WB_DTYPE_COUNT; dt++)
+        for (int op = 0; op < WB_REDOP_COUNT && (cc->dtypes & (1u << dt)); op++) {
+            if (d->reduction ? !(cc->redops & (1u << op)) : op != 0)
+                continue;
+            for (int64_t size = cc->min_bytes; size <= cc->max_bytes; size *= cc->factor) {
+                struct wb_coll_counts c;
+                wb_coll_desc_counts(&c, d, (size_t)size, wb_coll_data_type_size(dt), w->size);
+                if (c.count == 0)
+                    continue;
+                for (int p = 0; p < WB_PLACE_COUNT; p++)
+                    if (placements & (1u << p)) {
+                        n++;
+                        *cost += measurement_cost(cc, en->clock, c.bytes);
+                    }
+            }
+        }
+    return n;
+}
+
+/* us per operation of d at bytes on en, the slowest rank's (warm-up of one first). */
+static double probe_one(const struct wb_world *w, const struct wb_config *cfg,
+                        const struct engine *en, const struct wb_coll_desc *d, size_t bytes,
+                        size_t *probed)
+{
+    const struct wb_coll_config *cc = &cfg->coll;
+    int dt = 0, op = 0;
+    while (!(cc->dtypes & (1u << dt)))
+        dt++;
+    while (d->reduction && !(cc->redops & (1u << op)))
+        op++;
+    struct wb_coll_shape s = {.rank = w->rank, .nranks = w->size,
+                              .root = d->rooted ? (int)cc->root : -1, .dtype = dt, .op = op};
+    wb_coll_desc_counts(&s.cnt, d, bytes, wb_coll_data_type_size(dt), w->size);
+    *probed = s.cnt.bytes;
+    double mine = 0, slowest = 0;
+    if (s.cnt.count > 0) {
+        en->e->run(en->ctx, d, &s, 1);
+        mine = en->e->run(en->ctx, d, &s, 2);
+    }
+    MPI_Allreduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, w->comm);
+    return slowest;
+}
+
+/* Probes en with the first collective of the sweep and sets the clock; rank 0 says how long
+ * the engine's sweep will take before it starts. */
+static void start_clock(const struct wb_world *w, const struct wb_config *cfg,
+                        const struct engine *en)
+{
+    const struct wb_coll_config *cc = &cfg->coll;
+    struct sweep_clock *c = en->clock;
+    int first = 0;
+    while (!(cc->colls & (1u << first)))
+        first++;
+    const struct wb_coll_desc *d = wb_coll_desc_get(first);
+    int64_t largest = cc->min_bytes;
+    while (largest <= cc->max_bytes / cc->factor)
+        largest *= cc->factor;
+    size_t small_b, large_b;
+    c->t_small = probe_one(w, cfg, en, d, (size_t)cc->min_bytes, &small_b);
+    c->t_large = probe_one(w, cfg, en, d, (size_t)largest, &large_b);
+    c->small = (double)small_b;
+    c->large = (double)large_b;
+    if (c->t_small <= 0) /* no element per rank at the smallest size */
+        c->t_small = c->t_large * c->small / (c->large > 0 ? c->large : 1);
+    c->total = c->done = 0;
+    long n = 0;
+    for (int coll = 0; coll < WB_COLL_COUNT; coll++)
+        if (cc->colls & (1u << coll))
+            n += plan(w, cfg, en, wb_coll_desc_get(coll), &c->total);
+    if (w->rank == 0 && !cfg->quiet) {
+        char took[32];
+        wb_progress_duration(c->total * 1e-6, took, sizeof took);
+        printf("# %s: about %s for %ld measurements (probe: %s, %.3g us at %zu B, %.3g us at "
+               "%zu B)\n",
+               en->e->name, took, n, wb_coll_name(first), c->t_small, small_b, c->t_large,
+               large_b);
+        fflush(stdout);
+    }
+}
+
 int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
                 const struct wb_coll_engines *engines, struct wb_results *results,
                 struct wb_error *err)
@@ -325,7 +440,8 @@ int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
     struct wb_progress progress;
     wb_progress_start(&progress, w, cfg, "collectives");
     for (int i = 0; i < engines->n && status == WB_OK; i++) {
-        struct engine en = {engines->list[i], NULL};
+        struct sweep_clock clock = {.progress = &progress};
+        struct engine en = {engines->list[i], NULL, &clock};
         char why[256] = "";
         if (en.e->available && !en.e->available(w, cfg, why, sizeof why)) {
             if (w->rank == 0 && !cfg->quiet)
@@ -335,11 +451,10 @@ int wb_coll_run(const struct wb_world *w, const struct wb_config *cfg,
         if ((status = en.e->open(&en.ctx, w, (size_t)cc->max_bytes, err)) != WB_OK)
             break;
         ran++;
+        start_clock(w, cfg, &en);
         for (int coll = 0; status == WB_OK && coll < WB_COLL_COUNT; coll++) {
             if (!(cc->colls & (1u << coll)))
                 continue;
-            wb_progress_update(&progress, (i + (double)coll / WB_COLL_COUNT) / engines->n, true,
-                               wb_coll_name(coll));
             int64_t wrong = 0;
             status = run_table(w, cfg, &en, wb_coll_desc_get(coll), results, &wrong, err);
             wrong_total += wrong;

@@ -426,6 +426,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
     }
     MPI_Barrier(w->comm);
     double t_start = MPI_Wtime();
+    bool estimated = false;
     for (int64_t it = f->start; it < pc->iters; it++) {
         double t0 = MPI_Wtime();
         if (pc->resample_every && it > f->start && it % pc->resample_every == 0) {
@@ -459,6 +460,20 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
         times[T_ALLREDUCE][f->done - 1] = allreduce;
         times[T_OTHER][f->done - 1] = 0;
         int64_t next = it + 1;
+        /* The first second of training is the probe for how long the rest will take. */
+        double so_far = MPI_Wtime() - t_start;
+        if (!estimated && (so_far >= 1.0 || next == pc->iters)) {
+            estimated = true;
+            if (w->rank == 0 && !cfg->quiet && next < pc->iters) {
+                char took[32];
+                double per_iter = so_far / (double)(next - f->start);
+                wb_progress_duration(per_iter * (double)(pc->iters - next), took, sizeof took);
+                printf("# %s: about %s more for %lld iterations (%.3g ms per iteration so "
+                       "far)\n",
+                       label, took, (long long)(pc->iters - next), per_iter * 1e3);
+                fflush(stdout);
+            }
+        }
         int evaluate = pc->eval_every && it % pc->eval_every == 0;
         if (it % pc->log_every == 0 || next == pc->iters || evaluate) {
             long row = log_row(hist, hc, it, f->terms, f->loss, lr, MPI_Wtime() - t_start);
