@@ -302,6 +302,7 @@ int main(int argc, char **argv)
                 wb_config_write_ini(&cfg, stdout);
             status = wb_tools_check_stdout();
         }
+        MPI_Bcast(&status, 1, MPI_INT, 0, w.comm); /* the same exit code on every rank */
         wb_world_finalize(&w);
         return status;
     }
