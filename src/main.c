@@ -55,6 +55,8 @@ static void print_banner(const struct wb_world *w, const struct wb_config *cfg,
     }
     printf("# CPU %s, %d CPUs, %.1f GiB; %s\n", si->cpu_model, si->cpus_online,
            si->mem_total_gib, si->mpi_library);
+    if (si->blas_warning[0])
+        printf("# warning: %s\n", si->blas_warning);
     printf("# results file: %s\n", path);
 }
 

@@ -14,6 +14,8 @@ struct wb_sysinfo {
     char mpi_library[MPI_MAX_LIBRARY_VERSION_STRING];
     char hdf5[32];
     char blas[160];
+    char blas_core[32];     /* the kernel family OpenBLAS chose at load time ("Haswell") */
+    char blas_warning[320]; /* why those kernels are below the CPU's best; "" when not */
     char cuda[64];  /* "none" when not compiled in */
     char nccl[32];
     char curl[64];
@@ -31,6 +33,13 @@ struct wb_sysinfo {
  * CREDENTIAL (any case); values are cut at 256 bytes, and what does not fit is counted
  * on a last line. */
 void wb_sysinfo_environment(char *out, size_t size, char *const *env);
+
+/* Writes into warning why OpenBLAS's kernel family core is not what this CPU allows
+ * (cpu_flags: /proc/cpuinfo's flags; coretype: OPENBLAS_CORETYPE or NULL): an override in
+ * the environment, or a family of a lower vector level (AVX2 on an AVX-512 CPU); "" when
+ * neither. */
+void wb_sysinfo_blas_check(const char *core, const char *cpu_flags, const char *coretype,
+                           char *warning, size_t size);
 
 /* This machine's CPU model, online CPUs and memory (local, not collective). */
 void wb_sysinfo_machine(char *cpu_model, size_t size, int *cpus_online, double *mem_total_gib);

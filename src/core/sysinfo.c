@@ -4,9 +4,11 @@
 
 #include <hdf5.h>
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -19,15 +21,17 @@
 #include <curl/curl.h>
 #endif
 
-static void read_cpu_model(char *out, size_t size)
+/* The first CPU's value of field in /proc/cpuinfo ("model name", "flags"), or fallback. */
+static void read_cpuinfo(const char *field, char *out, size_t size, const char *fallback)
 {
-    snprintf(out, size, "unknown");
+    snprintf(out, size, "%s", fallback);
     FILE *f = fopen("/proc/cpuinfo", "r");
     if (!f)
         return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0) {
+    char *line = NULL;
+    size_t cap = 0, n = strlen(field);
+    while (getline(&line, &cap, f) > 0) {
+        if (strncmp(line, field, n) == 0 && (line[n] == ' ' || line[n] == '\t' || line[n] == ':')) {
             char *colon = strchr(line, ':');
             if (colon) {
                 colon += 1 + (colon[1] == ' ');
@@ -37,7 +41,61 @@ static void read_cpu_model(char *out, size_t size)
             break;
         }
     }
+    free(line);
     fclose(f);
+}
+
+/* The vector instruction level of an OpenBLAS x86 kernel family: 2 AVX-512, 1 AVX2, 0
+ * older, -1 not an x86 family we know (no verdict). */
+static int core_level(const char *core)
+{
+    static const char *const avx512[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
+    static const char *const avx2[] = {"Haswell", "Zen", "Excavator"};
+    static const char *const older[] = {"SandyBridge", "Nehalem", "Penryn", "Core2", "Prescott",
+                                        "Atom", "Bulldozer", "Piledriver", "Steamroller",
+                                        "Barcelona", "Opteron", "Katmai"};
+    for (size_t i = 0; i < sizeof avx512 / sizeof avx512[0]; i++)
+        if (strcasecmp(core, avx512[i]) == 0)
+            return 2;
+    for (size_t i = 0; i < sizeof avx2 / sizeof avx2[0]; i++)
+        if (strcasecmp(core, avx2[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof older / sizeof older[0]; i++)
+        if (strcasecmp(core, older[i]) == 0)
+            return 0;
+    return -1;
+}
+
+static bool has_flag(const char *flags, const char *flag)
+{
+    size_t n = strlen(flag);
+    for (const char *p = strstr(flags, flag); p; p = strstr(p + 1, flag))
+        if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+void wb_sysinfo_blas_check(const char *core, const char *cpu_flags, const char *coretype,
+                           char *warning, size_t size)
+{
+    int have = core_level(core);
+    int best = has_flag(cpu_flags, "avx512f") ? 2 : has_flag(cpu_flags, "avx2") ? 1 : 0;
+    static const char *const level_name[] = {"SSE", "AVX2", "AVX-512"};
+    warning[0] = '\0';
+    if (coretype && coretype[0] && have >= 0 && have < best)
+        snprintf(warning, size,
+                 "OPENBLAS_CORETYPE=%s in the environment makes OpenBLAS run its %s (%s) "
+                 "kernels on a CPU with %s: BLAS runs below this CPU's rate",
+                 coretype, core, level_name[have], level_name[best]);
+    else if (coretype && coretype[0])
+        snprintf(warning, size,
+                 "OPENBLAS_CORETYPE=%s in the environment chooses OpenBLAS's kernels (%s), "
+                 "not its own detection", coretype, core);
+    else if (have >= 0 && have < best)
+        snprintf(warning, size,
+                 "OpenBLAS runs its %s (%s) kernels on a CPU with %s: BLAS runs below this "
+                 "CPU's rate (an old OpenBLAS that does not know this CPU?)",
+                 core, level_name[have], level_name[best]);
 }
 
 extern char **environ;
@@ -102,7 +160,7 @@ void wb_sysinfo_environment(char *out, size_t size, char *const *env)
 
 void wb_sysinfo_machine(char *cpu_model, size_t size, int *cpus_online, double *mem_total_gib)
 {
-    read_cpu_model(cpu_model, size);
+    read_cpuinfo("model name", cpu_model, size, "unknown");
     *cpus_online = (int)sysconf(_SC_NPROCESSORS_ONLN);
     *mem_total_gib = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) /
                      (1024.0 * 1024 * 1024);
@@ -129,8 +187,16 @@ void wb_sysinfo_collect(struct wb_sysinfo *si)
     snprintf(si->hdf5, sizeof si->hdf5, "%u.%u.%u", maj, min, rel);
 #ifdef WB_HAVE_OPENBLAS
     snprintf(si->blas, sizeof si->blas, "%s", openblas_get_config());
+    /* The kernels chosen at load time (DYNAMIC_ARCH), which an environment override or an
+     * OpenBLAS older than the CPU can make slower than the CPU allows. */
+    snprintf(si->blas_core, sizeof si->blas_core, "%s", openblas_get_corename());
+    char flags[4096];
+    read_cpuinfo("flags", flags, sizeof flags, "");
+    wb_sysinfo_blas_check(si->blas_core, flags, getenv("OPENBLAS_CORETYPE"), si->blas_warning,
+                          sizeof si->blas_warning);
 #else
     snprintf(si->blas, sizeof si->blas, "CBLAS (not OpenBLAS)");
+    snprintf(si->blas_core, sizeof si->blas_core, "unknown");
 #endif
     snprintf(si->cuda, sizeof si->cuda, "none");
     snprintf(si->nccl, sizeof si->nccl, "none");

@@ -111,6 +111,9 @@ void wb_report_text(const struct wb_results_file *f, FILE *out)
     fprintf(out, "# %s; HDF5 %s; BLAS %s; CUDA %s; NCCL %s; curl %s\n", attr_text(m, "mpi_library"),
             attr_text(m, "hdf5_version"), attr_text(m, "blas"), attr_text(m, "cuda"),
             attr_text(m, "nccl"), attr_text(m, "curl"));
+    if (attr_text(m, "blas_core")[0]) /* files before the kernel was recorded have none */
+        fprintf(out, "# BLAS kernels: %s%s%s\n", attr_text(m, "blas_core"),
+                attr_text(m, "blas_warning")[0] ? "; warning: " : "", attr_text(m, "blas_warning"));
     fprintf(out, "# timer: MPI_Wtick %.3g s, MPI_WTIME_IS_GLOBAL %.0f\n", attr_num(m, "wtick"),
             attr_num(m, "wtime_is_global"));
     fprintf(out, "# command line: %s\n", attr_text(m, "command_line"));
@@ -224,7 +227,8 @@ void wb_report_markdown(const struct wb_results_file *f, const char *path, FILE 
         {"CPU", "cpu_model"}, {"OS", "os"}, {"wavebench", "wavebench_version"},
         {"git revision", "git_revision"}, {"configure", "configure_args"},
         {"compiler", "compiler"}, {"MPI", "mpi_library"}, {"HDF5", "hdf5_version"},
-        {"BLAS", "blas"}, {"CUDA", "cuda"}, {"NCCL", "nccl"}, {"curl", "curl"}};
+        {"BLAS", "blas"}, {"BLAS kernels", "blas_core"}, {"BLAS warning", "blas_warning"},
+        {"CUDA", "cuda"}, {"NCCL", "nccl"}, {"curl", "curl"}};
     for (size_t i = 0; i < WB_ARRAY_LEN(keys); i++) {
         fprintf(out, "| %s | ", keys[i][0]);
         md_cell(out, attr_text(m, keys[i][1]));

@@ -5,6 +5,7 @@ usage: check_results.py FILE RANKS [--expect-wrong]
 Exits 0 when the file is complete and self-consistent, 1 otherwise (one line per problem).
 """
 import math
+import os
 import sys
 
 import h5py
@@ -29,6 +30,15 @@ def main():
     for key in ROOT_TEXT:
         if key not in f.attrs or not text(f.attrs[key]):
             problems.append(f"root attribute {key} missing or empty")
+    # The BLAS kernels in use, and a warning exactly when the environment chose them.
+    coretype = os.environ.get("OPENBLAS_CORETYPE", "")
+    warning = text(f.attrs.get("blas_warning", ""))
+    if not text(f.attrs.get("blas_core", "")):
+        problems.append("blas_core missing or empty")
+    if coretype and f"OPENBLAS_CORETYPE={coretype}" not in warning:
+        problems.append(f"OPENBLAS_CORETYPE={coretype} is set but blas_warning says '{warning}'")
+    if not coretype and "OPENBLAS_CORETYPE" in warning:
+        problems.append(f"blas_warning names an override that is not set: '{warning}'")
     if text(f.attrs.get("format", "")) != "wavebench-results":
         problems.append("format is not wavebench-results")
     if int(f.attrs["ranks"]) != ranks:

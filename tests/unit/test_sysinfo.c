@@ -44,11 +44,37 @@ static void test_long_values_and_overflow(void **state)
     assert_true(strlen(out) < sizeof out);
 }
 
+/* The BLAS kernel verdict: an override or a family below the CPU's vector level is said;
+ * the best family, a CPU without more, or a family we do not know is not. */
+static void test_blas_check(void **state)
+{
+    (void)state;
+    const char *zen5 = "fpu sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl";
+    const char *avx2_only = "fpu sse2 avx avx2 fma";
+    char w[320];
+    wb_sysinfo_blas_check("Haswell", zen5, "Haswell", w, sizeof w);
+    assert_non_null(strstr(w, "OPENBLAS_CORETYPE=Haswell"));
+    assert_non_null(strstr(w, "Haswell (AVX2) kernels on a CPU with AVX-512"));
+    wb_sysinfo_blas_check("Zen", zen5, NULL, w, sizeof w);
+    assert_non_null(strstr(w, "OpenBLAS runs its Zen (AVX2) kernels on a CPU with AVX-512"));
+    wb_sysinfo_blas_check("SkylakeX", zen5, "SkylakeX", w, sizeof w);
+    assert_non_null(strstr(w, "chooses OpenBLAS's kernels (SkylakeX), not its own detection"));
+    wb_sysinfo_blas_check("Cooperlake", zen5, NULL, w, sizeof w);
+    assert_string_equal(w, "");
+    wb_sysinfo_blas_check("Haswell", avx2_only, NULL, w, sizeof w);
+    assert_string_equal(w, "");
+    wb_sysinfo_blas_check("Haswell", "fpu avx2 avx512fx", NULL, w, sizeof w); /* not avx512f */
+    assert_string_equal(w, "");
+    wb_sysinfo_blas_check("neoversen1", zen5, NULL, w, sizeof w);
+    assert_string_equal(w, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_filter_and_order),
         cmocka_unit_test(test_long_values_and_overflow),
+        cmocka_unit_test(test_blas_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
