@@ -36,6 +36,7 @@ struct wb_coll_shape {
     int in_place;  /* 1: in place, as MPI_IN_PLACE means it */
     int dtype, op; /* enum wb_dtype; enum wb_redop (0 for non-reductions) */
     struct wb_coll_counts cnt;
+    unsigned salt; /* the check data's salt (wb_coll_data_input): the sweep's step */
 };
 
 enum wb_coll_buf { WB_COLL_SEND, WB_COLL_RECV };

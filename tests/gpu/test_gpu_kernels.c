@@ -79,7 +79,7 @@ static void test_coll_kernels(void **state)
         CK(cudaMalloc((void **)&cnt, sizeof *cnt));
         /* rank 3's input (gather semantics): the device fill is the host's */
         struct wb_coll_data_period e;
-        wb_coll_data_tabulate(&e, -1, 3, 4);
+        wb_coll_data_tabulate(&e, -1, 3, 4, 0, WB_COLL_DATA_MOVED);
         CK(wb_gpuk_coll_fill(d, dt, e, offset, n, 0));
         wb_coll_data_fill(host, dt, &e, offset, n);
         to_host(back, d, n * ts);
@@ -95,7 +95,7 @@ static void test_coll_kernels(void **state)
         to_host(&wrong, cnt, sizeof wrong);
         assert_int_equal(wrong, 1);
         /* a sum over 5 ranks: host fills, device counts */
-        wb_coll_data_tabulate(&e, WB_REDOP_SUM, 0, 5);
+        wb_coll_data_tabulate(&e, WB_REDOP_SUM, 0, 5, 0, WB_COLL_DATA_REDUCED);
         wb_coll_data_fill(host, dt, &e, offset, n);
         assert_int_equal(wb_coll_data_count_wrong(host, dt, &e, offset, n), 0);
         CK(cudaMemcpy(d, host, n * ts, cudaMemcpyHostToDevice));

@@ -60,9 +60,9 @@ static void test_counts(void **state)
 /* The reference answer over ranks, computed directly. */
 static int64_t reference(int op, int nranks, size_t i)
 {
-    int64_t acc = wb_coll_data_input(0, i);
+    int64_t acc = wb_coll_data_input(0, nranks, i, 0, WB_COLL_DATA_REDUCED);
     for (int r = 1; r < nranks; r++) {
-        int64_t v = wb_coll_data_input(r, i);
+        int64_t v = wb_coll_data_input(r, nranks, i, 0, WB_COLL_DATA_REDUCED);
         acc = op == WB_REDOP_SUM ? acc + v : op == WB_REDOP_MIN ? (v < acc ? v : acc) : (v > acc ? v : acc);
     }
     return acc;
@@ -71,7 +71,7 @@ static int64_t reference(int op, int nranks, size_t i)
 static int64_t wrong_in(const void *buf, int dtype, int op, int nranks, int src, size_t offset, size_t n)
 {
     struct wb_coll_data_period p;
-    wb_coll_data_tabulate(&p, op, src, nranks);
+    wb_coll_data_tabulate(&p, op, src, nranks, 0, op >= 0 ? WB_COLL_DATA_REDUCED : WB_COLL_DATA_MOVED);
     return wb_coll_data_count_wrong(buf, dtype, &p, offset, n);
 }
 
@@ -113,24 +113,54 @@ static void test_fill_and_gather_check(void **state)
     (void)state;
     float buf[64];
     struct wb_coll_data_period p, never;
-    wb_coll_data_tabulate(&p, -1, 3, 4);
+    wb_coll_data_tabulate(&p, -1, 3, 4, 0, WB_COLL_DATA_MOVED);
     wb_coll_data_fill(buf, WB_DTYPE_FLOAT, &p, 10, 64);
     for (size_t i = 0; i < 64; i++)
-        assert_true(buf[i] == (float)wb_coll_data_input(3, 10 + i));
+        assert_true(buf[i] == (float)wb_coll_data_input(3, 4, 10 + i, 0, WB_COLL_DATA_MOVED));
     assert_int_equal(wrong_in(buf, WB_DTYPE_FLOAT, -1, 4, 3, 10, 64), 0);
     assert_int_equal(wrong_in(buf, WB_DTYPE_FLOAT, -1, 4, 2, 10, 64), 64);
-    /* Inputs are positive small integers: sums over many ranks stay exact in float, and the
-     * falsified value is never expected. */
     wb_coll_data_never(&never);
     for (size_t i = 0; i < 1000; i++) {
-        assert_true(wb_coll_data_input(7, i) >= 1 && wb_coll_data_input(7, i) <= 31);
-        assert_true(wb_coll_data_input(7, i) == wb_coll_data_input(7, i % WB_COLL_DATA_PERIOD));
+        /* 4m + 1 in 2049..8191: not exact in half precision (spacing 2 or 4 there), each
+         * rounding down by one, so a reduction through fp16 is wrong; sums over
+         * WB_COLL_DATA_WIDE_RANKS ranks exact in float. */
+        int64_t v = wb_coll_data_input(7, 10, i, 0, WB_COLL_DATA_REDUCED);
+        assert_true(v > 2048 && v % 4 == 1);
+        assert_true(v == wb_coll_data_input(7, 10, i % WB_COLL_DATA_PERIOD, 0, WB_COLL_DATA_REDUCED));
+        int64_t widest = 0;
+        for (int r = 0; r < WB_COLL_DATA_WIDE_RANKS; r++) {
+            int64_t x = wb_coll_data_input(r, WB_COLL_DATA_WIDE_RANKS, i, 0, WB_COLL_DATA_REDUCED);
+            widest = x > widest ? x : widest;
+        }
+        assert_true(widest < 8192 && widest * WB_COLL_DATA_WIDE_RANKS < (1 << 24));
+        /* Moved data hold their rank: no two ranks share a value, for any rank count. */
+        assert_true(wb_coll_data_input(7, 40, i, 0, WB_COLL_DATA_MOVED) / 32 == 7);
+        assert_true(wb_coll_data_input(7 + WB_COLL_DATA_PERIOD, 40, i, 0, WB_COLL_DATA_MOVED) !=
+                    wb_coll_data_input(7, 40, i, 0, WB_COLL_DATA_MOVED));
     }
     for (int op = -1; op < WB_REDOP_COUNT; op++) {
-        wb_coll_data_tabulate(&p, op, 2, 6);
+        wb_coll_data_tabulate(&p, op, 2, 6, 0, WB_COLL_DATA_REDUCED);
         for (size_t i = 0; i < WB_COLL_DATA_PERIOD; i++)
             assert_true(p.v[i] > 0 && p.v[i] != never.v[i]);
     }
+    /* The salt moves the pattern: what one size left behind is wrong for the next. */
+    struct wb_coll_data_period a, b;
+    wb_coll_data_tabulate(&a, WB_REDOP_SUM, 0, 4, 0, WB_COLL_DATA_REDUCED);
+    wb_coll_data_tabulate(&b, WB_REDOP_SUM, 0, 4, 1, WB_COLL_DATA_REDUCED);
+    for (size_t i = 0; i < WB_COLL_DATA_PERIOD; i++)
+        assert_true(a.v[i] != b.v[i]);
+    /* min and max differ across elements, whatever the rank count. */
+    for (int nranks = 1; nranks <= 8192; nranks *= 2)
+        for (int op = WB_REDOP_MIN; op <= WB_REDOP_MAX; op++) {
+            wb_coll_data_tabulate(&a, op, 0, nranks, 0, wb_coll_data_kind(1, nranks));
+            int varies = 0;
+            for (size_t i = 1; i < WB_COLL_DATA_PERIOD; i++)
+                varies |= a.v[i] != a.v[0];
+            assert_true(varies);
+        }
+    /* Beyond WB_COLL_DATA_WIDE_RANKS the reduced data stay exact in float sums. */
+    for (size_t i = 0; i < WB_COLL_DATA_PERIOD; i++)
+        assert_true(wb_coll_data_input(5, 184000, i, 3, WB_COLL_DATA_REDUCED_MANY) * 184000 < (1 << 24));
     assert_true(reference(WB_REDOP_MIN, 4, 5) < reference(WB_REDOP_MAX, 4, 5));
 }
 
@@ -332,9 +362,11 @@ static void test_missing_operation_caught(void **state)
     }
 }
 
-static int never_available(const struct wb_world *w, char *why, size_t size)
+static int never_available(const struct wb_world *w, const struct wb_config *cfg, char *why,
+                           size_t size)
 {
     (void)w;
+    (void)cfg;
     snprintf(why, size, "not here");
     return 0;
 }
@@ -362,6 +394,74 @@ static void test_unavailable_engine(void **state)
     wb_results_free(&res);
 }
 
+/* x through half precision: 11 significant bits, as a reduction done in fp16 keeps. */
+static float through_half(float x)
+{
+    int e;
+    float m = frexpf(x, &e);
+    return ldexpf(nearbyintf(ldexpf(m, 11)), e - 11);
+}
+
+/* A simulated float allreduce and allgather on 40 ranks (more than the data's period of
+ * 31): correct ones check clean; a dropped or doubled contribution, a sum through half
+ * precision and a block delivered from rank r + 31 instead of r are all wrong. */
+static void test_simulated_many_ranks(void **state)
+{
+    (void)state;
+    enum { RANKS = 40, N = 500 };
+    static float in[RANKS][N], sum[N], moved[RANKS][N];
+    struct wb_coll_data_period p;
+    int reduced = wb_coll_data_kind(1, RANKS), kept = wb_coll_data_kind(0, RANKS);
+    for (int r = 0; r < RANKS; r++) {
+        wb_coll_data_tabulate(&p, -1, r, RANKS, 5, reduced);
+        wb_coll_data_fill(in[r], WB_DTYPE_FLOAT, &p, 0, N);
+    }
+    for (size_t k = 0; k < N; k++) {
+        sum[k] = 0;
+        for (int r = 0; r < RANKS; r++)
+            sum[k] += in[r][k];
+    }
+    wb_coll_data_tabulate(&p, WB_REDOP_SUM, 0, RANKS, 5, reduced);
+    assert_int_equal(wb_coll_data_count_wrong(sum, WB_DTYPE_FLOAT, &p, 0, N), 0);
+    float bad[N];
+    for (size_t k = 0; k < N; k++)
+        bad[k] = sum[k] - in[17][k];
+    assert_int_equal(wb_coll_data_count_wrong(bad, WB_DTYPE_FLOAT, &p, 0, N), N);
+    for (size_t k = 0; k < N; k++)
+        bad[k] = sum[k] + in[0][k];
+    assert_int_equal(wb_coll_data_count_wrong(bad, WB_DTYPE_FLOAT, &p, 0, N), N);
+    for (size_t k = 0; k < N; k++)
+        bad[k] = sum[k] - in[3][k] + in[3 + 31][k]; /* rank 34's data twice, rank 3's never */
+    assert_int_equal(wb_coll_data_count_wrong(bad, WB_DTYPE_FLOAT, &p, 0, N), N);
+    /* A sum in half precision: every input and partial sum rounded to 11 bits. */
+    for (size_t k = 0; k < N; k++) {
+        bad[k] = 0;
+        for (int r = 0; r < RANKS; r++)
+            bad[k] = through_half(bad[k] + through_half(in[r][k]));
+    }
+    assert_true(wb_coll_data_count_wrong(bad, WB_DTYPE_FLOAT, &p, 0, N) > 0);
+    for (size_t k = 0; k < N; k++) { /* the inputs alone through fp16, the sum exact */
+        bad[k] = 0;
+        for (int r = 0; r < RANKS; r++)
+            bad[k] += through_half(in[r][k]);
+    }
+    assert_int_equal(wb_coll_data_count_wrong(bad, WB_DTYPE_FLOAT, &p, 0, N), N);
+    /* Even one rank's input through fp16 is wrong. */
+    for (size_t k = 0; k < N; k++)
+        assert_true(through_half(in[3][k]) != in[3][k]);
+
+    for (int r = 0; r < RANKS; r++) {
+        wb_coll_data_tabulate(&p, -1, r, RANKS, 5, kept);
+        wb_coll_data_fill(moved[r], WB_DTYPE_FLOAT, &p, (size_t)r * N, N);
+    }
+    for (int r = 0; r < RANKS; r++) {
+        wb_coll_data_tabulate(&p, -1, r, RANKS, 5, kept);
+        assert_int_equal(wb_coll_data_count_wrong(moved[r], WB_DTYPE_FLOAT, &p, (size_t)r * N, N), 0);
+    }
+    wb_coll_data_tabulate(&p, -1, 3, RANKS, 5, kept);
+    assert_int_equal(wb_coll_data_count_wrong(moved[3 + 31], WB_DTYPE_FLOAT, &p, 3 * N, N), N);
+}
+
 int main(int argc, char **argv)
 {
     struct wb_error err;
@@ -375,6 +475,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_checker_accepts_and_rejects),
         cmocka_unit_test(test_fill_and_gather_check),
+        cmocka_unit_test(test_simulated_many_ranks),
         cmocka_unit_test(test_regions),
         cmocka_unit_test(test_every_descriptor_mpi),
         cmocka_unit_test(test_falsified_result_counted),

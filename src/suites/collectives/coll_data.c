@@ -10,21 +10,38 @@ size_t wb_coll_data_type_size(int dtype)
     return sizes[dtype];
 }
 
-int64_t wb_coll_data_input(int rank, size_t i)
+int wb_coll_data_kind(int reduction, int nranks)
 {
-    return (int64_t)(((size_t)rank * 7u + i * 13u) % WB_COLL_DATA_PERIOD) + 1;
+    if (!reduction)
+        return WB_COLL_DATA_MOVED;
+    return nranks > WB_COLL_DATA_WIDE_RANKS ? WB_COLL_DATA_REDUCED_MANY : WB_COLL_DATA_REDUCED;
 }
 
-void wb_coll_data_tabulate(struct wb_coll_data_period *out, int op, int src, int nranks)
+int64_t wb_coll_data_input(int rank, int nranks, size_t i, unsigned salt, int kind)
 {
+    size_t j = (i + salt) % WB_COLL_DATA_PERIOD;
+    switch (kind) {
+    case WB_COLL_DATA_REDUCED: /* the ranks a permutation of 0..nranks-1 at every element */
+        return 2049 + 8 * (int64_t)j +
+               4 * (int64_t)(((size_t)rank + 7u * j) % (size_t)(nranks > 0 ? nranks : 1));
+    case WB_COLL_DATA_REDUCED_MANY:
+        return 1 + 2 * (int64_t)j + (int64_t)(((size_t)rank * 7u + j * 13u) % WB_COLL_DATA_PERIOD);
+    default: return 32 * (int64_t)rank + 1 + (int64_t)((j * 13u) % WB_COLL_DATA_PERIOD);
+    }
+}
+
+void wb_coll_data_tabulate(struct wb_coll_data_period *out, int op, int src, int nranks,
+                           unsigned salt, int kind)
+{
+    int reduced = kind == WB_COLL_DATA_MOVED ? WB_COLL_DATA_REDUCED : kind;
     for (size_t i = 0; i < WB_COLL_DATA_PERIOD; i++) {
         if (op < 0) {
-            out->v[i] = wb_coll_data_input(src, i);
+            out->v[i] = wb_coll_data_input(src, nranks, i, salt, kind);
             continue;
         }
-        int64_t acc = wb_coll_data_input(0, i);
+        int64_t acc = wb_coll_data_input(0, nranks, i, salt, reduced);
         for (int r = 1; r < nranks; r++) {
-            int64_t v = wb_coll_data_input(r, i);
+            int64_t v = wb_coll_data_input(r, nranks, i, salt, reduced);
             acc = op == WB_REDOP_SUM ? acc + v : op == WB_REDOP_MIN ? (v < acc ? v : acc)
                                                                      : (v > acc ? v : acc);
         }

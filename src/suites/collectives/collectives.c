@@ -119,18 +119,45 @@ static void fill_inputs(const struct engine *en, const struct wb_coll_desc *d,
     struct wb_coll_region r;
     struct wb_coll_data_period p;
     for (int k = 0; d->input(s, k, &r); k++) {
-        wb_coll_data_tabulate(&p, r.op, r.src, s->nranks);
+        wb_coll_data_tabulate(&p, r.op, r.src, s->nranks, s->salt,
+                              wb_coll_data_kind(d->reduction, s->nranks));
         en->e->fill(en->ctx, s, &r, &p);
     }
 }
 
-/* One operation from fresh inputs; returns this rank's wrong elements over its result
- * regions. Test-only (cfg->debug_corrupt_rank): that rank first falsifies the first element
+static int overlaps(const struct wb_coll_region *a, const struct wb_coll_region *b)
+{
+    return a->buf == b->buf && a->at < b->at + b->n && b->at < a->at + a->n;
+}
+
+/* Writes WB_COLL_DATA_NEVER into every result region that is not also an input (an
+ * in-place result starts as the input), so that a checked call that writes nothing is
+ * wrong instead of showing what the timed calls left there. */
+static void poison_results(const struct engine *en, const struct wb_coll_desc *d,
+                           const struct wb_coll_shape *s)
+{
+    struct wb_coll_region r, in;
+    struct wb_coll_data_period never;
+    wb_coll_data_never(&never);
+    for (int k = 0; d->result(s, k, &r); k++) {
+        if (en->e->locate)
+            en->e->locate(d, s, &r);
+        int shared = 0;
+        for (int j = 0; !shared && d->input(s, j, &in); j++)
+            shared = overlaps(&r, &in);
+        if (!shared)
+            en->e->fill(en->ctx, s, &r, &never);
+    }
+}
+
+/* One operation from fresh inputs into poisoned outputs; returns this rank's wrong elements
+ * over its result regions. Test-only (cfg->debug_corrupt_rank): that rank first falsifies the first element
  * of its first result region. */
 static int64_t check(const struct wb_config *cfg, const struct engine *en,
                      const struct wb_coll_desc *d, const struct wb_coll_shape *s)
 {
     fill_inputs(en, d, s);
+    poison_results(en, d, s);
     en->e->run(en->ctx, d, s, 1);
     int64_t wrong = 0;
     struct wb_coll_region r;
@@ -144,7 +171,8 @@ static int64_t check(const struct wb_config *cfg, const struct engine *en,
             wb_coll_data_never(&p);
             en->e->fill(en->ctx, s, &first, &p);
         }
-        wb_coll_data_tabulate(&p, r.op, r.src, s->nranks);
+        wb_coll_data_tabulate(&p, r.op, r.src, s->nranks, s->salt,
+                              wb_coll_data_kind(d->reduction, s->nranks));
         wrong += en->e->count_wrong(en->ctx, s, &r, &p);
     }
     return wrong;
@@ -232,7 +260,7 @@ static int sweep(const struct wb_world *w, const struct wb_config *cfg, const st
             for (int64_t size = cc->min_bytes; size <= cc->max_bytes; size *= cc->factor) {
                 struct wb_coll_shape s = {.rank = w->rank, .nranks = w->size,
                                           .root = d->rooted ? (int)cc->root : -1,
-                                          .dtype = dt, .op = op};
+                                          .dtype = dt, .op = op, .salt = (unsigned)t->nrows};
                 wb_coll_desc_counts(&s.cnt, d, (size_t)size, wb_coll_data_type_size(dt), w->size);
                 if (s.cnt.count == 0 || s.cnt.count > (size_t)INT32_MAX)
                     continue;
