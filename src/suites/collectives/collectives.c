@@ -151,7 +151,8 @@ static void poison_results(const struct engine *en, const struct wb_coll_desc *d
 }
 
 /* One operation from fresh inputs into poisoned outputs; returns this rank's wrong elements
- * over its result regions. Test-only (cfg->debug_corrupt_rank): that rank first falsifies the first element
+ * over its result regions. Test-only (cfg->debug_corrupt_rank): that rank first falsifies
+ * the first element
  * of its first result region. */
 static int64_t check(const struct wb_config *cfg, const struct engine *en,
                      const struct wb_coll_desc *d, const struct wb_coll_shape *s)
@@ -303,8 +304,11 @@ static int sweep(const struct wb_world *w, const struct wb_config *cfg, const st
     wb_table_attr_num(t, "busbw_factor", d->busbw_factor(w->size));
     wb_table_attr_num(t, "avg_busbw", busbw_n ? busbw_sum / busbw_n : NAN);
     wb_table_attr_num(t, "wrong", (double)*wrong);
-    wb_table_attr_text(t, "verdict", t->nrows == 0 ? "nothing measured (no size has an element per rank)"
-                                     : !cc->check ? "unchecked" : *wrong ? "FAILED" : "OK");
+    wb_table_attr_text(t, "verdict",
+                       t->nrows == 0 ? "nothing measured (no size has an element per rank)"
+                       : !cc->check  ? "unchecked"
+                       : *wrong      ? "FAILED"
+                                     : "OK");
     return status;
 }
 
@@ -332,6 +336,15 @@ static int run_table(const struct wb_world *w, const struct wb_config *cfg,
     return sweep(w, cfg, en, d, t, wrong, err);
 }
 
+/* The sweep's largest size: the last of min_bytes, min_bytes * factor, ... not above max. */
+static int64_t largest_size(const struct wb_coll_config *cc)
+{
+    int64_t largest = cc->min_bytes;
+    while (largest <= cc->max_bytes / cc->factor)
+        largest *= cc->factor;
+    return largest;
+}
+
 int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
 {
     const struct wb_coll_config *cc = &cfg->coll;
@@ -339,9 +352,7 @@ int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, stru
         return WB_FAIL(err, WB_ERR_USAGE, "[collectives] root: %lld is not a rank; allowed 0 to %d",
                        (long long)cc->root, w->size - 1);
     /* The largest size of the sweep is the one that can break a limit. */
-    int64_t largest = cc->min_bytes;
-    while (largest <= cc->max_bytes / cc->factor)
-        largest *= cc->factor;
+    int64_t largest = largest_size(cc);
     for (int coll = 0; coll < WB_COLL_COUNT; coll++)
         for (int dt = 0; dt < WB_DTYPE_COUNT && (cc->colls & (1u << coll)); dt++) {
             struct wb_coll_counts c;
@@ -356,16 +367,17 @@ int wb_coll_validate(const struct wb_world *w, const struct wb_config *cfg, stru
                                (long long)largest, wb_dtype_name(dt), c.count,
                                wb_coll_name(coll), INT32_MAX);
         }
-    /* Two message buffers of the largest size per rank, on every rank of a locality. */
-    double per_rank = 2.0 * (double)((largest + 4095) / 4096 * 4096);
+    /* Two message buffers of max_bytes per rank (what the engines allocate), on every rank
+     * of a locality. */
+    double per_rank = 2.0 * (double)((cc->max_bytes + 4095) / 4096 * 4096);
     double need = per_rank * w->ranks_per_locality[w->locality_of[w->rank]];
     int64_t avail = wb_memory_available();
     if (avail >= 0 && need > (double)avail)
         return WB_FAIL(err, WB_ERR_USAGE,
                        "[collectives] max_bytes: %lld B need %.0f MiB of message buffers on this "
                        "locality (%d ranks x 2 x %lld B) but %.0f MiB are available",
-                       (long long)largest, need / (1 << 20),
-                       w->ranks_per_locality[w->locality_of[w->rank]], (long long)largest,
+                       (long long)cc->max_bytes, need / (1 << 20),
+                       w->ranks_per_locality[w->locality_of[w->rank]], (long long)cc->max_bytes,
                        (double)avail / (1 << 20));
     return WB_OK;
 }
@@ -432,9 +444,7 @@ static void start_clock(const struct wb_world *w, const struct wb_config *cfg,
     while (!(cc->colls & (1u << first)))
         first++;
     const struct wb_coll_desc *d = wb_coll_desc_get(first);
-    int64_t largest = cc->min_bytes;
-    while (largest <= cc->max_bytes / cc->factor)
-        largest *= cc->factor;
+    int64_t largest = largest_size(cc);
     size_t small_b, large_b;
     c->t_small = probe_one(w, cfg, en, d, (size_t)cc->min_bytes, &small_b);
     c->t_large = probe_one(w, cfg, en, d, (size_t)largest, &large_b);
