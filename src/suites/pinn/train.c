@@ -361,6 +361,17 @@ int wb_pinn_auto_threads(int online, int allowed, int node_size)
     return n < 1 ? 1 : n > 256 ? 256 : n;
 }
 
+/* The threads a rank runs: the configured count, or auto's (wb_pinn_auto_threads). */
+static int resolved_threads(const struct wb_world *w, const struct wb_pinn_config *pc)
+{
+    if (pc->threads)
+        return (int)pc->threads;
+    cpu_set_t mask;
+    int online = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int allowed = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : online;
+    return wb_pinn_auto_threads(online, allowed, w->node_size);
+}
+
 int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
 {
     const struct wb_pinn_config *pc = &cfg->pinn;
@@ -373,7 +384,7 @@ int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, stru
                        MAX_GRID_POINTS);
     /* The model, its threads' slots and Adam's two moments, on every rank of a locality. */
     struct wb_pinn_counts g = global_counts(pc), cap = capacity(&g, w->size);
-    int threads = pc->threads > 0 ? (int)pc->threads : 1;
+    int threads = resolved_threads(w, pc);
     double rs = pc->precision == WB_FP32 ? 4 : 8;
     double per_rank = wb_pinn_model_bytes(pc->problem, pc->precision, (int)pc->width,
                                           (int)pc->depth, pc->hard_constraints, &cap, threads) +
@@ -530,13 +541,7 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     struct run_figures f = {0};
     double *times[T_COUNT] = {NULL};
 
-    int cpus = (int)pc->threads;
-    if (!cpus) {
-        cpu_set_t mask;
-        int online = (int)sysconf(_SC_NPROCESSORS_ONLN);
-        int allowed = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : online;
-        cpus = wb_pinn_auto_threads(online, allowed, w->node_size);
-    }
+    int cpus = resolved_threads(w, pc);
     f.threads = cpus;
 #ifdef WB_HAVE_OPENBLAS
     openblas_set_num_threads(1); /* the model's own threads call the BLAS */
