@@ -17,6 +17,10 @@
  * refuses anything that already exists there, dangling symlinks included. */
 int wb_safefile_temp_name(const char *final, char *tmp, size_t size, struct wb_error *err);
 
+/* The first of path, STEM-2.h5, STEM-3.h5, ... (STEM: path less a final ".h5") that names
+ * nothing yet, into out: a default name another run of the same second took. */
+void wb_safefile_free_name(const char *path, char *out, size_t size);
+
 /* Creates a temporary file for final exclusively (mode 0644 less the umask) and opens it
  * for writing; its name is left in tmp. NULL (with err set) when it cannot be made. */
 FILE *wb_safefile_create(const char *final, char *tmp, size_t size, struct wb_error *err);

@@ -53,6 +53,9 @@ void wb_world_fatal_mpi(MPI_Comm comm, int rank, int rc, const char *what)
  * least once per repetition; all ranks get the same answer. */
 int wb_world_stop_requested(const struct wb_world *w);
 
+/* The same over comm (a suite's own communicator, MPI_COMM_SELF for rank 0 alone). */
+int wb_world_stop_requested_on(MPI_Comm comm);
+
 /* Collective: whether every rank passed the same text (compared by a 64-bit hash): 1 when
  * they did, 0 when not, with *root_text a malloc'd copy of rank 0's text on every rank
  * (free it), -1 when MPI failed. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "wavebench/safefile.h"
 
 enum key_type { KEY_BOOL, KEY_INT, KEY_SIZE, KEY_DOUBLE, KEY_STRING, KEY_ENUM, KEY_SET };
 
@@ -839,7 +840,7 @@ static int check_writable_file(const char *path, const char *what, struct wb_err
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return WB_FAIL(err, WB_ERR_USAGE, "%s: '%s' is a directory, not a file name", what, path);
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    if (wb_safefile_is_special(path))
         return WB_FAIL(err, WB_ERR_USAGE, "%s: '%s' exists and is not a regular file", what, path);
     char dir[PATH_MAX];
     split_dir(path, dir, sizeof dir);
@@ -862,15 +863,10 @@ int wb_config_resolve_paths(struct wb_config *cfg, const char *stamp, struct wb_
             return WB_FAIL(err, WB_ERR_USAGE, "[run] output: '%s' is a directory, not a file name",
                            base);
     } else { /* the default name never takes an existing one: two runs in one second */
-        snprintf(base, sizeof base, "wavebench-%s.h5", stamp);
-        for (int k = 2; k < 1000; k++) {
-            int len = snprintf(cfg->results_path, sizeof cfg->results_path, "%s/%s",
-                               cfg->output_dir, base);
-            if (len < 0 || (size_t)len >= sizeof cfg->results_path ||
-                lstat(cfg->results_path, &st) != 0)
-                break;
-            snprintf(base, sizeof base, "wavebench-%s-%d.h5", stamp, k);
-        }
+        char wanted[sizeof cfg->results_path], got[sizeof cfg->results_path];
+        snprintf(wanted, sizeof wanted, "%s/wavebench-%s.h5", cfg->output_dir, stamp);
+        wb_safefile_free_name(wanted, got, sizeof got);
+        snprintf(base, sizeof base, "%s", strrchr(got, '/') + 1);
     }
     int n = snprintf(cfg->results_path, sizeof cfg->results_path, "%s/%s", cfg->output_dir, base);
     if (n < 0 || (size_t)n >= sizeof cfg->results_path)

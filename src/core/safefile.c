@@ -27,6 +27,15 @@ int wb_safefile_temp_name(const char *final, char *tmp, size_t size, struct wb_e
     return WB_OK;
 }
 
+void wb_safefile_free_name(const char *path, char *out, size_t size)
+{
+    size_t n = strlen(path), stem = n > 3 && strcmp(path + n - 3, ".h5") == 0 ? n - 3 : n;
+    struct stat st;
+    snprintf(out, size, "%s", path);
+    for (int k = 2; k < 1000 && lstat(out, &st) == 0; k++)
+        snprintf(out, size, "%.*s-%d.h5", (int)stem, path, k);
+}
+
 FILE *wb_safefile_create(const char *final, char *tmp, size_t size, struct wb_error *err)
 {
     if (wb_safefile_temp_name(final, tmp, size, err) != WB_OK)

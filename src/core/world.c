@@ -222,12 +222,17 @@ int wb_world_same_text(const struct wb_world *w, const char *text, char **root_t
     return 0;
 }
 
-int wb_world_stop_requested(const struct wb_world *w)
+int wb_world_stop_requested_on(MPI_Comm comm)
 {
     int mine = wb_signal_stop_requested(), any = 0;
-    if (MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, w->comm) != MPI_SUCCESS)
+    if (MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
         return 1; /* a failing communicator is no place to go on */
     return any;
+}
+
+int wb_world_stop_requested(const struct wb_world *w)
+{
+    return wb_world_stop_requested_on(w->comm);
 }
 
 void wb_world_finalize(struct wb_world *w)

@@ -436,13 +436,8 @@ static int place(const char *tmp, char *final, size_t size, const struct wb_conf
 {
     if (cfg->output[0] || cfg->overwrite)
         return wb_safefile_place(tmp, final, cfg->overwrite, err);
-    char stem[sizeof cfg->results_path], name[sizeof cfg->results_path + 16];
-    size_t n = strlen(final);
-    snprintf(stem, sizeof stem, "%.*s", (int)(n > 3 ? n - 3 : n), final); /* less ".h5" */
-    snprintf(name, sizeof name, "%s", final);
-    struct stat st;
-    for (int k = 2; k < 1000 && lstat(name, &st) == 0; k++)
-        snprintf(name, sizeof name, "%s-%d.h5", stem, k);
+    char name[sizeof cfg->results_path + 16];
+    wb_safefile_free_name(final, name, sizeof name);
     if (wb_safefile_place(tmp, name, false, err) != WB_OK)
         return err->status;
     snprintf(final, size, "%s", name);

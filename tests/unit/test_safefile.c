@@ -102,12 +102,28 @@ static void test_place_refuses_special_and_existing(void **state)
     assert_true(wb_safefile_is_special("/dev/null"));
 }
 
+static void test_free_name(void **state)
+{
+    (void)state;
+    char taken[256], next[256], got[256];
+    path_in(taken, sizeof taken, "run.h5");
+    wb_safefile_free_name(taken, got, sizeof got);
+    assert_string_equal(got, taken); /* free: itself */
+    write_file(taken, "a");
+    path_in(next, sizeof next, "run-2.h5");
+    write_file(next, "b");
+    wb_safefile_free_name(taken, got, sizeof got);
+    path_in(next, sizeof next, "run-3.h5");
+    assert_string_equal(got, next);
+}
+
 int main(void)
 {
     assert_non_null(mkdtemp(dir));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_unique_and_beside),
         cmocka_unit_test(test_place_refuses_special_and_existing),
+        cmocka_unit_test(test_free_name),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];

@@ -71,15 +71,6 @@ int wb_arrays_validate(const struct wb_world *w, const struct wb_config *cfg, st
     return WB_OK;
 }
 
-/* Whether any rank of comm was asked to stop: the signal, 0 when none. */
-static int stop_on(MPI_Comm comm)
-{
-    int mine = wb_signal_stop_requested(), any = 0;
-    if (MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
-        return 1;
-    return any;
-}
-
 /* Warm-up, timed repetitions (raw[reps] in ms, this rank), one check of the last run.
  * Returns this rank's wrong count. A stop request on A's ranks, asked before every
  * repetition, ends it early with *stop the signal and nothing checked. */
@@ -94,7 +85,7 @@ static int64_t measure(struct wb_darray *A, const struct wb_config *cfg, int op,
         if ((rc = wb_ops_run(A, ac, op, res)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "warm-up array operation");
     for (int64_t r = 0; r < ac->reps; r++) {
-        if ((*stop = stop_on(A->comm)) != 0)
+        if ((*stop = wb_world_stop_requested_on(A->comm)) != 0)
             return 0;
         if ((rc = MPI_Barrier(A->comm)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "MPI_Barrier");
