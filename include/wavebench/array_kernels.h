@@ -17,6 +17,10 @@
 #define WB_AK_BLOCK 256
 #define WB_AK_ACC 16
 
+/* The compiler flags this kernel library was built with (its own are added to the
+ * project's). */
+const char *wb_ak_build_flags(void);
+
 int wb_ak_sum_depth(size_t n);
 
 double wb_ak_sum(int dtype, const void *x, size_t n);

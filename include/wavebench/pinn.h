@@ -166,6 +166,10 @@ void wb_pinn_residual(double *r, const double *taylor, int64_t n, int problem);
 /* Parameters of a network with d inputs, width, depth hidden layers, one output. */
 int64_t wb_pinn_param_count(int d, int width, int depth);
 
+/* Which build of the elementwise kernels this CPU runs: on x86-64 Linux with GCC they have
+ * AVX-512, AVX2 and default clones, one picked at load time; elsewhere a single build. */
+const char *wb_pinn_kernel_variant(void);
+
 /* The bytes wb_pinn_model_create and wb_pinn_model_set_threads(threads) would take for
  * this shape (arguments as valid there): checked against memory before any work. */
 double wb_pinn_model_bytes(int problem, int precision, int width, int depth, bool hard,

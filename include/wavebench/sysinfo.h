@@ -16,12 +16,15 @@ struct wb_sysinfo {
     char blas[160];
     char blas_core[32];     /* the kernel family OpenBLAS chose at load time ("Haswell") */
     char blas_warning[320]; /* why those kernels are below the CPU's best; "" when not */
+    char blas_parallel[16]; /* OpenBLAS's threading: sequential, pthreads or OpenMP */
+    int blas_threads;       /* its thread count at start-up (-1 unknown); the PINN sets its own */
     char cuda[64];  /* "none" when not compiled in */
     char nccl[32];
     char curl[64];
     char version[32];      /* wavebench's */
     char git_revision[64];
     char configure_args[512];
+    char compiler_flags[512]; /* the project's CFLAGS (warnings, sanitizers, -O, -march) */
     /* "NAME=value" lines of the variables that change MPI, UCX, NCCL, libfabric, OpenMP,
      * BLAS, CUDA and the scheduler, sorted; none whose name looks like a secret. */
     char environment[8192];
@@ -40,6 +43,12 @@ void wb_sysinfo_environment(char *out, size_t size, char *const *env);
  * neither. */
 void wb_sysinfo_blas_check(const char *core, const char *cpu_flags, const char *coretype,
                            char *warning, size_t size);
+
+/* CPU cpu's frequency governor ("unknown" without cpufreq), current clock in MHz (cpufreq's,
+ * else /proc/cpuinfo's "cpu MHz") and maximum clock (NaN when unreadable); root prefixes
+ * every path ("" for this machine's, a directory in tests). */
+void wb_sysinfo_cpu_clock(const char *root, int cpu, char *governor, size_t size, double *mhz,
+                          double *max_mhz);
 
 /* This machine's CPU model, online CPUs and memory (local, not collective). */
 void wb_sysinfo_machine(char *cpu_model, size_t size, int *cpus_online, double *mem_total_gib);

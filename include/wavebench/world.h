@@ -17,6 +17,8 @@ struct wb_rank_place {
     char cpu_model[128];    /* its machine's: CPU model, online CPUs, memory */
     int cpus_online;
     double mem_total_gib;
+    char governor[24];      /* its first CPU's: frequency governor, clock and maximum (MHz; */
+    double cpu_mhz, cpu_max_mhz; /* NaN when unreadable), as wb_sysinfo_cpu_clock reads them */
 };
 
 struct wb_world {

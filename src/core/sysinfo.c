@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 #include <ctype.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,61 @@ static void read_cpuinfo(const char *field, char *out, size_t size, const char *
         }
     }
     free(line);
+    fclose(f);
+}
+
+/* The first line of root/path (trailing newline cut) into out; 0 when it could not be read. */
+static int read_line(const char *root, const char *path, char *out, size_t size)
+{
+    char full[512];
+    snprintf(full, sizeof full, "%s%s", root, path);
+    FILE *f = fopen(full, "r");
+    if (!f)
+        return 0;
+    int ok = fgets(out, (int)size, f) != NULL;
+    fclose(f);
+    if (ok)
+        out[strcspn(out, "\n")] = '\0';
+    return ok && out[0];
+}
+
+void wb_sysinfo_cpu_clock(const char *root, int cpu, char *governor, size_t size, double *mhz,
+                          double *max_mhz)
+{
+    char path[128], line[256];
+    snprintf(governor, size, "unknown");
+    *mhz = *max_mhz = NAN;
+    if (cpu < 0)
+        return;
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
+    if (read_line(root, path, line, sizeof line))
+        snprintf(governor, size, "%s", line);
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_cur_freq", cpu);
+    if (read_line(root, path, line, sizeof line) && atof(line) > 0)
+        *mhz = atof(line) / 1000; /* kHz */
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cpufreq/cpuinfo_max_freq", cpu);
+    if (read_line(root, path, line, sizeof line) && atof(line) > 0)
+        *max_mhz = atof(line) / 1000;
+    if (!isnan(*mhz))
+        return;
+    /* Without cpufreq (most VMs), the kernel's own figure in /proc/cpuinfo, per processor. */
+    snprintf(path, sizeof path, "%s/proc/cpuinfo", root);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char *text = NULL;
+    size_t cap = 0;
+    int current = -1;
+    while (getline(&text, &cap, f) > 0) {
+        if (strncmp(text, "processor", 9) == 0 && strchr(text, ':'))
+            current = atoi(strchr(text, ':') + 1);
+        else if (current == cpu && strncmp(text, "cpu MHz", 7) == 0 && strchr(text, ':')) {
+            double v = atof(strchr(text, ':') + 1);
+            *mhz = v > 0 ? v : NAN;
+            break;
+        }
+    }
+    free(text);
     fclose(f);
 }
 
@@ -190,6 +246,11 @@ void wb_sysinfo_collect(struct wb_sysinfo *si)
     /* The kernels chosen at load time (DYNAMIC_ARCH), which an environment override or an
      * OpenBLAS older than the CPU can make slower than the CPU allows. */
     snprintf(si->blas_core, sizeof si->blas_core, "%s", openblas_get_corename());
+    static const char *const parallel[] = {"sequential", "pthreads", "OpenMP"};
+    int par = openblas_get_parallel();
+    snprintf(si->blas_parallel, sizeof si->blas_parallel, "%s",
+             par >= 0 && par <= 2 ? parallel[par] : "unknown");
+    si->blas_threads = openblas_get_num_threads();
     char flags[4096];
     read_cpuinfo("flags", flags, sizeof flags, "");
     wb_sysinfo_blas_check(si->blas_core, flags, getenv("OPENBLAS_CORETYPE"), si->blas_warning,
@@ -197,6 +258,8 @@ void wb_sysinfo_collect(struct wb_sysinfo *si)
 #else
     snprintf(si->blas, sizeof si->blas, "CBLAS (not OpenBLAS)");
     snprintf(si->blas_core, sizeof si->blas_core, "unknown");
+    snprintf(si->blas_parallel, sizeof si->blas_parallel, "unknown");
+    si->blas_threads = -1;
 #endif
     snprintf(si->cuda, sizeof si->cuda, "none");
     snprintf(si->nccl, sizeof si->nccl, "none");
@@ -216,5 +279,6 @@ void wb_sysinfo_collect(struct wb_sysinfo *si)
     snprintf(si->version, sizeof si->version, "%s", PACKAGE_VERSION);
     snprintf(si->git_revision, sizeof si->git_revision, "%s", WB_GIT_REVISION);
     snprintf(si->configure_args, sizeof si->configure_args, "%s", WB_CONFIGURE_ARGS);
+    snprintf(si->compiler_flags, sizeof si->compiler_flags, "%s", WB_BUILD_FLAGS);
     wb_sysinfo_environment(si->environment, sizeof si->environment, environ);
 }

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* This process's place: its machine, its affinity mask as ranges, and the NUMA node of its
- * first CPU (the nodeK entry Linux puts in /sys/devices/system/cpu/cpuN). */
+/* This process's place: its machine, its affinity mask as ranges, and the NUMA node (the
+ * nodeK entry Linux puts in /sys/devices/system/cpu/cpuN) and clock of its first CPU. */
 static void my_place(struct wb_rank_place *p)
 {
     memset(p, 0, sizeof *p);
@@ -24,6 +24,8 @@ static void my_place(struct wb_rank_place *p)
     cpu_set_t mask;
     if (sched_getaffinity(0, sizeof mask, &mask) != 0) {
         snprintf(p->cpus, sizeof p->cpus, "unknown");
+        wb_sysinfo_cpu_clock("", -1, p->governor, sizeof p->governor, &p->cpu_mhz,
+                             &p->cpu_max_mhz);
         return;
     }
     size_t used = 0;
@@ -40,6 +42,8 @@ static void my_place(struct wb_rank_place *p)
         first = first < 0 ? c : first;
         c = last;
     }
+    wb_sysinfo_cpu_clock("", first, p->governor, sizeof p->governor, &p->cpu_mhz,
+                         &p->cpu_max_mhz);
     char dir[64];
     snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu%d", first);
     DIR *d = first >= 0 ? opendir(dir) : NULL;

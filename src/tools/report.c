@@ -44,6 +44,16 @@ static double attr_num(const struct wb_table *t, const char *name)
     return a && !a->is_text ? a->number : NAN;
 }
 
+/* A clock in MHz, or "unknown" where the machine did not say (NaN). */
+static const char *mhz_text(char *buf, size_t size, double mhz)
+{
+    if (isnan(mhz))
+        snprintf(buf, size, "unknown");
+    else
+        snprintf(buf, size, "%.0f MHz", mhz);
+    return buf;
+}
+
 /* ---- key figures ------------------------------------------------------------------- */
 
 /* One line per printed table: its verdict and the best value of each printed figure (the
@@ -114,6 +124,15 @@ void wb_report_text(const struct wb_results_file *f, FILE *out)
     if (attr_text(m, "blas_core")[0]) /* files before the kernel was recorded have none */
         fprintf(out, "# BLAS kernels: %s%s%s\n", attr_text(m, "blas_core"),
                 attr_text(m, "blas_warning")[0] ? "; warning: " : "", attr_text(m, "blas_warning"));
+    if (attr_text(m, "compiler_flags")[0]) { /* files from before these were recorded */
+        char mhz[32], max[32];
+        fprintf(out, "# build flags: %s; BLAS threading %s, %.0f threads at start; CPU clock "
+                     "%s (max %s), governor %s\n",
+                attr_text(m, "compiler_flags"), attr_text(m, "blas_parallel"),
+                attr_num(m, "blas_threads"), mhz_text(mhz, sizeof mhz, attr_num(m, "cpu_mhz")),
+                mhz_text(max, sizeof max, attr_num(m, "cpu_max_mhz")),
+                attr_text(m, "cpu_governor"));
+    }
     fprintf(out, "# timer: MPI_Wtick %.3g s, MPI_WTIME_IS_GLOBAL %.0f\n", attr_num(m, "wtick"),
             attr_num(m, "wtime_is_global"));
     fprintf(out, "# command line: %s\n", attr_text(m, "command_line"));
@@ -228,14 +247,19 @@ void wb_report_markdown(const struct wb_results_file *f, const char *path, FILE 
         {"git revision", "git_revision"}, {"configure", "configure_args"},
         {"compiler", "compiler"}, {"MPI", "mpi_library"}, {"HDF5", "hdf5_version"},
         {"BLAS", "blas"}, {"BLAS kernels", "blas_core"}, {"BLAS warning", "blas_warning"},
-        {"CUDA", "cuda"}, {"NCCL", "nccl"}, {"curl", "curl"}};
+        {"compiler flags", "compiler_flags"}, {"BLAS threading", "blas_parallel"},
+        {"CPU governor", "cpu_governor"}, {"CUDA", "cuda"}, {"NCCL", "nccl"}, {"curl", "curl"}};
     for (size_t i = 0; i < WB_ARRAY_LEN(keys); i++) {
         fprintf(out, "| %s | ", keys[i][0]);
         md_cell(out, attr_text(m, keys[i][1]));
         fputs(" |\n", out);
     }
-    fprintf(out, "| CPUs online, memory | %.0f, %.1f GiB |\n\n", attr_num(m, "cpus_online"),
+    fprintf(out, "| CPUs online, memory | %.0f, %.1f GiB |\n", attr_num(m, "cpus_online"),
             attr_num(m, "mem_total_gib"));
+    char mhz[32], max[32];
+    fprintf(out, "| CPU clock, maximum (rank 0) | %s, %s |\n\n",
+            mhz_text(mhz, sizeof mhz, attr_num(m, "cpu_mhz")),
+            mhz_text(max, sizeof max, attr_num(m, "cpu_max_mhz")));
     fprintf(out, "## Key figures\n\n| table | verdict | figures |\n|---|---|---|\n");
     key_figures(f, out, true);
     fprintf(out, "\n## Tables\n\n");

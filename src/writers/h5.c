@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -240,7 +241,8 @@ done:
     return err->status;
 }
 
-/* Per rank, pid_of_rank, numa_of_rank and cpus_of_rank (its affinity as a CPU list); per
+/* Per rank, pid_of_rank, numa_of_rank, cpus_of_rank (its affinity as a CPU list) and its
+ * first CPU's governor_of_rank, cpu_mhz_of_rank and cpu_max_mhz_of_rank (NaN unknown); per
  * locality, its first rank's machine: cpu_model_of_locality, cpus_of_locality and
  * mem_gib_of_locality (the root attributes describe rank 0's only). The world holds them
  * by rank (struct wb_rank_place): each becomes one dataset. */
@@ -250,11 +252,15 @@ static herr_t write_places(const struct h5_out *o, hid_t group)
     size_t n = (size_t)w->size, nl = (size_t)w->n_localities;
     int *pid = malloc(sizeof(int) * n), *numa = malloc(sizeof(int) * n);
     int *lcpus = malloc(sizeof(int) * nl);
+    double *mhz = malloc(sizeof(double) * n), *max_mhz = malloc(sizeof(double) * n);
+    char (*gov)[24] = malloc(24 * n);
     double *lmem = malloc(sizeof(double) * nl);
     char (*cpus)[WB_CPUS_LEN] = malloc(WB_CPUS_LEN * n), (*lmodel)[128] = malloc(128 * nl);
     hid_t cpus_type = string_type(WB_CPUS_LEN), model_type = string_type(128);
+    hid_t gov_type = string_type(24);
     herr_t rc = -1;
-    int ok = pid && numa && lcpus && lmem && cpus && lmodel && cpus_type >= 0 && model_type >= 0;
+    int ok = pid && numa && lcpus && lmem && cpus && lmodel && mhz && max_mhz && gov &&
+             cpus_type >= 0 && model_type >= 0 && gov_type >= 0;
     int all_ok = 0; /* the writes are collective: fail together */
     MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm);
     if (all_ok) {
@@ -264,6 +270,9 @@ static herr_t write_places(const struct h5_out *o, hid_t group)
             pid[r] = p->pid;
             numa[r] = p->numa;
             memcpy(cpus[r], p->cpus, WB_CPUS_LEN);
+            memcpy(gov[r], p->governor, sizeof gov[r]);
+            mhz[r] = p->cpu_mhz;
+            max_mhz[r] = p->cpu_max_mhz;
             memcpy(lmodel[l], p->cpu_model, sizeof lmodel[l]);
             lcpus[l] = p->cpus_online;
             lmem[l] = p->mem_total_gib;
@@ -273,6 +282,9 @@ static herr_t write_places(const struct h5_out *o, hid_t group)
             {"pid_of_rank", i32, n, pid},
             {"numa_of_rank", i32, n, numa},
             {"cpus_of_rank", cpus_type, n, cpus},
+            {"governor_of_rank", gov_type, n, gov},
+            {"cpu_mhz_of_rank", f64, n, mhz},
+            {"cpu_max_mhz_of_rank", f64, n, max_mhz},
             {"cpu_model_of_locality", model_type, nl, lmodel},
             {"cpus_of_locality", i32, nl, lcpus},
             {"mem_gib_of_locality", f64, nl, lmem},
@@ -286,6 +298,11 @@ static herr_t write_places(const struct h5_out *o, hid_t group)
         H5Tclose(cpus_type);
     if (model_type >= 0)
         H5Tclose(model_type);
+    if (gov_type >= 0)
+        H5Tclose(gov_type);
+    free(mhz);
+    free(max_mhz);
+    free(gov);
     free(pid);
     free(numa);
     free(lcpus);
@@ -335,6 +352,9 @@ static int write_root(const struct wb_world *w, const struct wb_config *cfg,
         {"blas", si->blas},
         {"blas_core", si->blas_core},
         {"blas_warning", si->blas_warning},
+        {"blas_parallel", si->blas_parallel},
+        {"compiler_flags", si->compiler_flags},
+        {"cpu_governor", w->places[0].governor},
         {"cuda", si->cuda},
         {"nccl", si->nccl},
         {"curl", si->curl},
@@ -356,14 +376,18 @@ static int write_root(const struct wb_world *w, const struct wb_config *cfg,
         {"ranks", w->size},
         {"localities", w->n_localities},
         {"cpus_online", si->cpus_online},
+        {"blas_threads", si->blas_threads},
         {"mem_total_gib", si->mem_total_gib},
+        {"cpu_mhz", w->places[0].cpu_mhz}, /* rank 0's first CPU; every rank's in system/ */
+        {"cpu_max_mhz", w->places[0].cpu_max_mhz},
         {"exit_status", run->exit_status},
         {"complete", run->complete},
         {"wtick", w->wtick},
         {"wtime_is_global", w->wtime_is_global},
     };
     for (size_t i = 0; i < WB_ARRAY_LEN(numbers); i++)
-        H5_TRY(err, numbers[i].value == (double)(long long)numbers[i].value
+        H5_TRY(err, isfinite(numbers[i].value) &&
+                            numbers[i].value == (double)(long long)numbers[i].value
                         ? attr_int(file, numbers[i].name, (long long)numbers[i].value)
                         : attr_double(file, numbers[i].name, numbers[i].value));
     /* The index readers use instead of iterating (see write_table). */

@@ -14,7 +14,8 @@ f="$scratch/base.h5"
 # report: the same tables the run prints, plus the summary and the verdict.
 "$WAVEBENCH" report "$f" > "$scratch/report.txt" 2> "$scratch/report.err" || fail "report: exit $?"
 for want in "# allreduce, MPI, host buffers, 2 ranks" "# allgather, MPI" "busbw" "loss history" \
-    "pinn wave1d, fp64: summary" "# key figures" "# verdict: PASSED (exit 0)" "2 ranks on 1 localities"; do
+    "pinn wave1d, fp64: summary" "# key figures" "# verdict: PASSED (exit 0)" "2 ranks on 1 localities" \
+    "# build flags: -std=c11" "BLAS threading" "CPU clock"; do
     grep -q -- "$want" "$scratch/report.txt" || fail "report: no '$want'"
 done
 [ "$(grep -c '^ ' "$scratch/report.txt")" -ge 17 ] || fail "report: too few table rows"
@@ -26,7 +27,8 @@ grep '^ ' "$scratch/loud.txt" > "$scratch/a"; grep '^ ' "$scratch/loud-report.tx
 cmp -s "$scratch/a" "$scratch/b" || fail "report: table rows differ from the run's"
 
 "$WAVEBENCH" report "$f" --markdown -o "$scratch/report.md" || fail "markdown: exit $?"
-for want in "# wavebench evidence report" "**Verdict: PASSED**" "## System and software" "| size (B) |" "\`\`\`ini" "[collectives]"; do
+for want in "# wavebench evidence report" "**Verdict: PASSED**" "## System and software" "| size (B) |" "\`\`\`ini" "[collectives]" \
+    "| compiler flags | -std=c11" "| CPU clock, maximum (rank 0) |"; do
     grep -qF -- "$want" "$scratch/report.md" || fail "markdown: no '$want'"
 done
 

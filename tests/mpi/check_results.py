@@ -39,6 +39,24 @@ def main():
         problems.append(f"OPENBLAS_CORETYPE={coretype} is set but blas_warning says '{warning}'")
     if not coretype and "OPENBLAS_CORETYPE" in warning:
         problems.append(f"blas_warning names an override that is not set: '{warning}'")
+    # What varied between runs: the build's flags and the BLAS threading.
+    flags = text(f.attrs.get("compiler_flags", ""))
+    if "-std=c11" not in flags:
+        problems.append(f"compiler_flags '{flags}' lacks the project's -std=c11")
+    if text(f.attrs.get("blas_parallel", "")) not in ("sequential", "pthreads", "OpenMP", "unknown"):
+        problems.append("blas_parallel missing")
+    if "blas_threads" not in f.attrs:
+        problems.append("blas_threads missing")
+    # Each rank's clock: cpufreq where the kernel has it, else /proc/cpuinfo's figure.
+    for key in ("governor_of_rank", "cpu_mhz_of_rank", "cpu_max_mhz_of_rank"):
+        if key not in f["system"] or len(f[f"system/{key}"]) != ranks:
+            problems.append(f"system/{key} missing or not one per rank")
+    if "cpu_mhz_of_rank" in f["system"] and os.path.exists("/proc/cpuinfo"):
+        has_mhz = any(line.startswith("cpu MHz") for line in open("/proc/cpuinfo"))
+        cpufreq = os.path.exists("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq")
+        mhz = f["system/cpu_mhz_of_rank"][:]
+        if (has_mhz or cpufreq) and not all(m > 100 for m in mhz):
+            problems.append(f"cpu_mhz_of_rank {list(mhz)} although this machine reports its clock")
     if text(f.attrs.get("format", "")) != "wavebench-results":
         problems.append("format is not wavebench-results")
     if int(f.attrs["ranks"]) != ranks:
@@ -52,6 +70,8 @@ def main():
         problems.append("ranks_per_locality does not add up")
     total_wrong = 0
     for name, group in f["collectives"].items():
+        if "slowest rank" not in text(group.attrs.get("title", "")):
+            problems.append(f"{name}: the table's title does not say its times are the slowest rank's")
         cols = text(group.attrs["columns"]).split(",")
         rows = len(group["size"])
         if rows == 0:

@@ -475,6 +475,54 @@ static void test_training(void **state)
     check_training(WB_FP32);
 }
 
+/* The flags of /proc/cpuinfo's first CPU contain every one of names. */
+static int cpu_has_all(const char *const *names, size_t n)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[8192];
+    int found = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "flags", 5) == 0) {
+            found = 1;
+            for (size_t i = 0; i < n; i++) {
+                char word[64];
+                snprintf(word, sizeof word, " %s", names[i]);
+                size_t len = strlen(word);
+                const char *p = line;
+                int hit = 0;
+                while ((p = strstr(p, word)) && !hit) {
+                    hit = p[len] == ' ' || p[len] == '\n';
+                    p += len;
+                }
+                found &= hit;
+            }
+            break;
+        }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* The clone the results file names is the one the ISA levels' definitions pick, decided
+ * here from /proc/cpuinfo's flags, not from the compiler's CPU model the code asks. */
+static void test_kernel_variant(void **state)
+{
+    (void)state;
+    const char *v = wb_pinn_kernel_variant();
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__)
+    static const char *const v4[] = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"};
+    static const char *const v3[] = {"avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe",
+                                     "xsave"};
+    const char *want = cpu_has_all(v4, 5) && cpu_has_all(v3, 8) ? "x86-64-v4"
+                       : cpu_has_all(v3, 8)                     ? "x86-64-v3"
+                                                                : "default";
+    assert_true(strncmp(v, want, strlen(want)) == 0);
+#else
+    assert_true(strncmp(v, "single build", 12) == 0);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -493,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_flops),
         cmocka_unit_test(test_training),
+        cmocka_unit_test(test_kernel_variant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,8 +5,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "wavebench/sysinfo.h"
 
@@ -69,12 +72,60 @@ static void test_blas_check(void **state)
     assert_string_equal(w, "");
 }
 
+static void put(const char *root, const char *path, const char *text)
+{
+    char full[512], dir[512];
+    snprintf(full, sizeof full, "%s%s", root, path);
+    snprintf(dir, sizeof dir, "%s", full);
+    for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); *p++ = '/') {
+        *p = '\0';
+        mkdir(dir, 0700);
+    }
+    FILE *f = fopen(full, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A fake /sys and /proc: cpufreq's figures win; without cpufreq, /proc/cpuinfo's line of
+ * the asked-for processor (not the first one's); nothing readable gives unknown and NaN. */
+static void test_cpu_clock(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/wb-sysinfo-XXXXXX", gov[24];
+    assert_non_null(mkdtemp(root));
+    double mhz, max;
+    wb_sysinfo_cpu_clock(root, 1, gov, sizeof gov, &mhz, &max);
+    assert_string_equal(gov, "unknown");
+    assert_true(isnan(mhz) && isnan(max));
+    put(root, "/proc/cpuinfo", "processor\t: 0\ncpu MHz\t\t: 1500.000\n\n"
+                               "processor\t: 1\ncpu MHz\t\t: 2596.134\n");
+    wb_sysinfo_cpu_clock(root, 1, gov, sizeof gov, &mhz, &max);
+    assert_string_equal(gov, "unknown");
+    assert_float_equal(mhz, 2596.134, 1e-9);
+    assert_true(isnan(max));
+    put(root, "/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor", "performance\n");
+    put(root, "/sys/devices/system/cpu/cpu1/cpufreq/scaling_cur_freq", "3100000\n");
+    put(root, "/sys/devices/system/cpu/cpu1/cpufreq/cpuinfo_max_freq", "3700000\n");
+    wb_sysinfo_cpu_clock(root, 1, gov, sizeof gov, &mhz, &max);
+    assert_string_equal(gov, "performance");
+    assert_float_equal(mhz, 3100, 1e-9);
+    assert_float_equal(max, 3700, 1e-9);
+    wb_sysinfo_cpu_clock(root, -1, gov, sizeof gov, &mhz, &max);
+    assert_string_equal(gov, "unknown");
+    assert_true(isnan(mhz));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_filter_and_order),
         cmocka_unit_test(test_long_values_and_overflow),
         cmocka_unit_test(test_blas_check),
+        cmocka_unit_test(test_cpu_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

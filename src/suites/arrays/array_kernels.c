@@ -106,3 +106,8 @@ void wb_ak_gather(int dtype, void *out, const void *x, size_t first, size_t step
     else
         gather_d(out, x, first, step, count);
 }
+
+const char *wb_ak_build_flags(void)
+{
+    return WB_AK_BUILD_FLAGS;
+}

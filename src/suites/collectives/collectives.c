@@ -318,10 +318,13 @@ static int run_table(const struct wb_world *w, const struct wb_config *cfg,
                      struct wb_results *results, int64_t *wrong, struct wb_error *err)
 {
     const struct wb_coll_engine *e = en->e;
-    char path[64], title[160];
+    char path[64], title[224];
     snprintf(path, sizeof path, "%s/%s", e->name, wb_coll_name(d->coll));
-    snprintf(title, sizeof title, "%s, %s, %d ranks, %d localities", wb_coll_name(d->coll),
-             e->what, w->size, w->n_localities);
+    /* nccl-tests and OSU print the average over ranks; this table the slowest rank. */
+    snprintf(title, sizeof title,
+             "%s, %s, %d ranks, %d localities; time: median of the slowest rank "
+             "(the rank average is time_rank_avg in the file)",
+             wb_coll_name(d->coll), e->what, w->size, w->n_localities);
     struct wb_table *t = wb_results_new_table(results, path, title);
     if (!t)
         return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");

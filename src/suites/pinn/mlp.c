@@ -46,9 +46,26 @@
  * Not under ThreadSanitizer, whose instrumented ifunc resolvers would run
  * before its runtime is up. */
 #define WB_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define WB_KERNEL_CLONES 1
 #else
 #define WB_KERNEL
+#define WB_KERNEL_CLONES 0
 #endif
+
+const char *wb_pinn_kernel_variant(void)
+{
+#if WB_KERNEL_CLONES
+    /* GCC's clone resolver asks the same CPU model, in the clones' order of priority. */
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4"))
+        return "x86-64-v4 (AVX-512 clone)";
+    if (__builtin_cpu_supports("x86-64-v3"))
+        return "x86-64-v3 (AVX2 clone)";
+    return "default clone (the build's -march)";
+#else
+    return "single build (the build's -march; no clones)";
+#endif
+}
 #define FOR_J(j) for (int jb_ = 0; jb_ < ld; jb_ += WB_LANES) for (int j = jb_; j < jb_ + WB_LANES; j++)
 
 /* -std=c11 turns GCC's floating-point contraction off; the kernels (tanh's
