@@ -47,7 +47,9 @@ struct wb_coll_engine {
      * that differs from d's (MPI's) convention. */
     void (*locate)(const struct wb_coll_desc *d, const struct wb_coll_shape *s,
                    struct wb_coll_region *r);
-    /* Optional: the table of d's further attributes (library versions, notes). */
+    /* Optional: the table of d's further attributes (library versions, notes), the same on
+     * every rank (the file's writes are collective); ctx is NULL on a rank outside the
+     * scope's groups. */
     void (*annotate)(void *ctx, const struct wb_coll_desc *d, struct wb_table *t);
     /* Writes region r (element type s->dtype): element r->at + k = p->v[(r->offset + k) %
      * period]. */

@@ -31,6 +31,9 @@ enum wb_coll { WB_COLL_LIST(WB_COLL_ENUM_) WB_COLL_COUNT };
 enum wb_dtype { WB_DTYPE_INT32, WB_DTYPE_INT64, WB_DTYPE_FLOAT, WB_DTYPE_DOUBLE, WB_DTYPE_COUNT };
 enum wb_redop { WB_REDOP_SUM, WB_REDOP_MIN, WB_REDOP_MAX, WB_REDOP_COUNT };
 enum wb_placement { WB_PLACE_OUT, WB_PLACE_IN, WB_PLACE_COUNT };
+/* Which ranks a collective runs over: all of them; each locality's ranks among themselves,
+ * every locality at once; one rank per locality. */
+enum wb_scope { WB_SCOPE_WORLD, WB_SCOPE_INTRA, WB_SCOPE_INTER, WB_SCOPE_COUNT };
 
 enum wb_array_op {
     WB_AOP_SUM, WB_AOP_MIN, WB_AOP_MAX, WB_AOP_DOT, WB_AOP_NORM, WB_AOP_SCALE,
@@ -46,6 +49,8 @@ struct wb_coll_config {
     unsigned dtypes;     /* bit per enum wb_dtype */
     unsigned redops;     /* bit per enum wb_redop */
     unsigned placements; /* bit per enum wb_placement */
+    unsigned scopes;     /* bit per enum wb_scope */
+    double link_gbps;    /* the rate of the link between localities, Gbit/s; 0 unknown */
     int64_t min_bytes, max_bytes, factor;
     int64_t warmup, iters; /* iters 0: chosen per size (fewer for large messages) */
     int64_t reps;
@@ -171,6 +176,7 @@ int wb_parse_double(const char *text, double *out);
 
 /* Names for the enum values (also the choice spellings). */
 const char *wb_coll_name(int coll);
+const char *wb_scope_name(int scope);
 const char *wb_dtype_name(int dtype);
 const char *wb_redop_name(int redop);
 const char *wb_array_op_name(int op);

@@ -25,6 +25,11 @@ struct wb_rank_stats {
 int wb_stats_across_ranks(struct wb_rank_stats *out, const double *raw, size_t nreps,
                           MPI_Comm comm);
 
+/* The same over the ranks of comm that pass active non-zero (at least one must): the others
+ * take part in the reductions without a time of their own (raw unread). */
+int wb_stats_across_active(struct wb_rank_stats *out, const double *raw, size_t nreps,
+                           int active, MPI_Comm comm);
+
 /* Ranks (1-based) of the order statistics bounding a 95% confidence interval of
  * the median of n samples (binomial, Le Boudec); 0 when n < 6. */
 void wb_median_ci_ranks(size_t n, size_t *lo, size_t *hi);

@@ -60,7 +60,7 @@ struct wb_attr {
 /* Columns, raw series and attributes grow as they are added: no table has a fixed limit. */
 struct wb_table {
     char path[128];  /* HDF5 group, e.g. "collectives/allreduce" */
-    char title[160];
+    char title[256];
     size_t nrows, cap;          /* rows; rows allocated in every column and raw series */
     size_t ncols, cols_cap;
     struct wb_column *cols;     /* [ncols] */

@@ -50,6 +50,7 @@ static const char *const coll_names[] = {WB_COLL_LIST(COLL_NAME) NULL};
 static const char *const dtype_names[] = {"int32", "int64", "float", "double", NULL};
 static const char *const redop_names[] = {"sum", "min", "max", NULL};
 static const char *const placement_names[] = {"out", "in", NULL};
+static const char *const scope_names[] = {"world", "intra", "inter", NULL};
 static const char *const array_op_names[] = {"sum", "min", "max", "dot", "norm", "scale",
                                              "add", "axpy", "cumsum", "slice", NULL};
 static const char *const array_dtype_names[] = {"float", "double", NULL};
@@ -86,6 +87,12 @@ static const struct key keys[] = {
      "reduction operations", 0},
     {"collectives", "placements", KEY_SET, OFF(coll.placements), 0, 0, placement_names,
      "placement", 0, "out,in", "out-of-place and/or in-place", 0},
+    {"collectives", "scopes", KEY_SET, OFF(coll.scopes), 0, 0, scope_names, "scopes", 0, "world",
+     "ranks each sweep runs over: world (all), intra (each locality's own, all localities at "
+     "once; the slowest reported), inter (one rank per locality)", 0},
+    {"collectives", "link_gbps", KEY_DOUBLE, OFF(coll.link_gbps), 0, 1e7, NULL, "link-gbps", 0,
+     "0", "rate of the link between localities in Gbit/s, for the inter scope's link fraction "
+     "(0: unknown)", 0},
     {"collectives", "min_bytes", KEY_SIZE, OFF(coll.min_bytes), 1, 1LL << 40, NULL, "min-bytes",
      'b', "8", "smallest message size", 0},
     {"collectives", "max_bytes", KEY_SIZE, OFF(coll.max_bytes), 1, 1LL << 40, NULL, "max-bytes",
@@ -1066,3 +1073,4 @@ NAME_FN(wb_problem_name, problem_names)
 NAME_FN(wb_precision_name, precision_names)
 NAME_FN(wb_backend_name, backend_names)
 NAME_FN(wb_suite_name, suite_names)
+NAME_FN(wb_scope_name, scope_names)

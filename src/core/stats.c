@@ -39,22 +39,38 @@ void wb_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
 int wb_stats_across_ranks(struct wb_rank_stats *out, const double *raw, size_t nreps,
                           MPI_Comm comm)
 {
-    double *slowest = malloc(sizeof(double) * nreps), mine = 0, sum = 0;
-    if (!slowest)
+    return wb_stats_across_active(out, raw, nreps, 1, comm);
+}
+
+int wb_stats_across_active(struct wb_rank_stats *out, const double *raw, size_t nreps,
+                           int active, MPI_Comm comm)
+{
+    double *mine_raw = malloc(sizeof(double) * nreps), *slowest = malloc(sizeof(double) * nreps);
+    if (!mine_raw || !slowest) {
+        free(mine_raw);
+        free(slowest);
         return MPI_ERR_NO_MEM;
-    for (size_t r = 0; r < nreps; r++)
-        mine += raw[r] / (double)nreps;
-    int size = 1, rc;
-    if ((rc = MPI_Comm_size(comm, &size)) ||
-        (rc = MPI_Allreduce(raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, comm)) ||
-        (rc = MPI_Allreduce(&mine, &out->rank_min, 1, MPI_DOUBLE, MPI_MIN, comm)) ||
-        (rc = MPI_Allreduce(&mine, &out->rank_max, 1, MPI_DOUBLE, MPI_MAX, comm)) ||
-        (rc = MPI_Allreduce(&mine, &sum, 1, MPI_DOUBLE, MPI_SUM, comm))) {
+    }
+    /* An inactive rank is neutral in each reduction: -inf under max, +inf under min. */
+    double mean = 0;
+    for (size_t r = 0; r < nreps; r++) {
+        mine_raw[r] = active ? raw[r] : -INFINITY;
+        mean += active ? raw[r] / (double)nreps : 0;
+    }
+    double lo = active ? mean : INFINITY, hi = active ? mean : -INFINITY;
+    double sum[2] = {mean, active ? 1 : 0}, total[2] = {0, 0};
+    int rc;
+    if ((rc = MPI_Allreduce(mine_raw, slowest, (int)nreps, MPI_DOUBLE, MPI_MAX, comm)) ||
+        (rc = MPI_Allreduce(&lo, &out->rank_min, 1, MPI_DOUBLE, MPI_MIN, comm)) ||
+        (rc = MPI_Allreduce(&hi, &out->rank_max, 1, MPI_DOUBLE, MPI_MAX, comm)) ||
+        (rc = MPI_Allreduce(sum, total, 2, MPI_DOUBLE, MPI_SUM, comm))) {
+        free(mine_raw);
         free(slowest);
         return rc;
     }
-    out->rank_avg = sum / size;
+    out->rank_avg = total[0] / total[1];
     rc = wb_summarize(&out->slowest, slowest, nreps) == 0 ? MPI_SUCCESS : MPI_ERR_NO_MEM;
+    free(mine_raw);
     free(slowest);
     return rc;
 }

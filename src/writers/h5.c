@@ -822,7 +822,7 @@ void wb_h5_legacy_meaning(const char *name, enum wb_col_type type, const char *u
 
 static int read_table(struct wb_results *res, hid_t group, const char *path, struct wb_error *err)
 {
-    char title[160] = "";
+    char title[256] = "";
     read_text_attr(group, "title", title, sizeof title);
     struct wb_table *t = wb_results_new_table(res, path, title);
     if (!t)

@@ -12,6 +12,13 @@ usage:
                                          100 --mca mpi_add_procs_cutoff N), every rank sent to
                                          every other over vader (shared memory) when both are
                                          on one HOST and over tcp otherwise; self to itself
+  check_cluster.py scopes FILE LINK_GBPS  the collectives of FILE swept on the world, intra and
+                                         inter scopes: each table's ranks, groups and localities;
+                                         the inter scope's raw times only on each locality's
+                                         first rank; #wrong 0; at the largest size the inter
+                                         broadcast's busbw within 0.8-1.05 of the link
+                                         (LINK_GBPS Gbit/s) and its link_frac column that ratio,
+                                         the intra broadcast's over twice the link's
 Exits 0 when all holds, 1 otherwise (one line per problem).
 """
 import math
@@ -145,12 +152,70 @@ def btl(log, hosts):
     return [f"{log}: {p}" for p in problems]
 
 
+def scopes(path, link_gbps):
+    problems = []
+    link = link_gbps / 8  # GB/s
+    with h5py.File(path, "r") as f:
+        ranks, nloc = int(f.attrs["ranks"]), int(f.attrs["localities"])
+        loc = f["system/locality_of_rank"][:].tolist()
+        first = [loc.index(l) == r for r, l in enumerate(loc)]
+        per = ranks // nloc
+        want = {"collectives": (ranks, 1, nloc), "collectives-intra": (per, nloc, 1),
+                "collectives-inter": (nloc, 1, nloc)}
+        for scope, (size, groups, spans) in want.items():
+            found = tables(f, scope)
+            if not found:
+                problems.append(f"no {scope} tables")
+            for t in found:
+                g = f[t]
+                got = (int(g.attrs["ranks"]), int(g.attrs.get("groups", 1)), int(g.attrs["localities"]))
+                if got != (size, groups, spans):
+                    problems.append(f"{t}: ranks, groups, localities {got}, not {(size, groups, spans)}")
+                if text(g.attrs["verdict"]) != "OK":
+                    problems.append(f"{t}: verdict {text(g.attrs['verdict'])}")
+                for p in ("oop", "ip"):
+                    raw = g[f"{p}_time_raw"][:]
+                    wrong = [v for v in g[f"{p}_wrong"][:] if not math.isnan(v)]
+                    if any(v != 0 for v in wrong):
+                        problems.append(f"{t}: {p}_wrong {wrong}")
+                    for row in range(raw.shape[1]):
+                        if all(math.isnan(v) for v in g[f"{p}_time"][row:row + 1]):
+                            continue
+                        for r in range(ranks):
+                            measured = not any(math.isnan(v) for v in raw[r, row])
+                            if measured != (scope != "collectives-inter" or first[r]):
+                                problems.append(f"{t} row {row} {p}: rank {r} raw {'measured' if measured else 'empty'}")
+                        # The average over the ranks that measured, of each one's mean.
+                        means = [sum(raw[r, row]) / raw.shape[2] for r in range(ranks)
+                                 if not any(math.isnan(v) for v in raw[r, row])]
+                        if means and not math.isclose(g[f"{p}_time_rank_avg"][row], sum(means) / len(means), rel_tol=1e-9):
+                            problems.append(f"{t} row {row} {p}: time_rank_avg not the members' average")
+        for scope, low, high in (("collectives-inter", 0.8, 1.05), ("collectives-intra", 2.0, math.inf)):
+            t = f"{scope}/broadcast"
+            if t not in f:
+                problems.append(f"no {t}")
+                continue
+            g = f[t]
+            last = len(g["size"]) - 1
+            bus = g["ip_busbw"][last]
+            if not low <= bus / link <= high:
+                problems.append(f"{t}: busbw {bus:.4g} GB/s at {g['size'][last]} B is {bus / link:.3f} x the "
+                                f"{link_gbps} Gbit/s link, not within {low}-{high}")
+            if scope == "collectives-inter":
+                frac = g["ip_link_frac"][last] if "ip_link_frac" in g else float("nan")
+                if not math.isclose(frac, bus / link, rel_tol=1e-9):
+                    problems.append(f"{t}: link_frac {frac} is not busbw over the link ({bus / link})")
+    return [f"{path}: {p}" for p in problems]
+
+
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "layout":
         problems = layout(args[0], args[1:])
     elif mode == "same":
         problems = same(args[0], args[1])
+    elif mode == "scopes":
+        problems = scopes(args[0], float(args[1]))
     elif mode == "btl":
         problems = btl(args[0], args[1:])
     else:
