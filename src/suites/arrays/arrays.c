@@ -362,7 +362,9 @@ static void describe(struct wb_table *t, const struct run_state *st)
     wb_table_attr_text(t, "bytes", "reads + writes, no write-allocate (docs/results-format.md)");
     snprintf(text, sizeof text, "blocks of %d, %d lanes, pairwise", WB_AK_BLOCK, WB_AK_ACC);
     wb_table_attr_text(t, "summation", text);
-    wb_table_attr_text(t, "tolerance", "sum, dot, norm: gamma_K sum|x|; others exact");
+    wb_table_attr_text(t, "tolerance",
+                       "sum, dot, norm: the summation's stage-by-stage bound, 0 while every "
+                       "partial sum is an integer its type holds; others exact");
     wb_table_attr_text(t, "axpy", "y = b once, not reset: after k runs b + k alpha a");
     wb_table_attr_text(t, "cumsum", "local total, MPI_Exscan, local scan from the offset");
     wb_table_attr_num(t, "wrong", (double)st->wrong_total);

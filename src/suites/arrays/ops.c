@@ -221,24 +221,47 @@ static double unit_roundoff(int dtype)
         ok = got == (double)e1 || got == (double)e2;                                 \
     } while (0)
 
+/* The norm's allowed error: the sum of squares' bound (wb_ak_sum_bound) relative to the
+ * sum, delta; sqrt at most keeps it (|sqrt(1 + d) - 1| <= |d|) and rounds once, the
+ * reference sqrt((double)sumsq) rounds at most twice; the scaled path's squares below the
+ * type's normal range cost up to one rounding of the type (wb_ops_norm). An exact sum
+ * below 2^53 on the unscaled path gives both sides the one correctly rounded sqrt of the
+ * same double: 0. */
+static double norm_tolerance(const struct wb_darray *A, size_t block,
+                             const struct wb_ops_result *res, const struct wb_exact_answers *e)
+{
+    double sumsq = (double)e->sumsq, exact = sqrt(sumsq);
+    double bound = wb_ak_sum_bound(A->dtype, block, A->size - 1, sumsq,
+                                   (double)e->max_abs * (double)e->max_abs, 1, 1);
+    if (bound == 0 && !res->scaled && sumsq <= 0x1p53)
+        return 0;
+    double delta = sumsq > 0 ? bound / sumsq : 0;
+    return (delta + 4 * (DBL_EPSILON / 2) + (res->scaled ? unit_roundoff(A->dtype) : 0)) *
+           (1 + delta) * exact;
+}
+
+/* Reductions are checked against the bound of the kernels' own summation scheme
+ * (wb_ak_sum_bound) over the largest block (rank 0's), ranks - 1 more additions in the
+ * MPI_SUM; the exact module's data are integers, so at the sizes a machine holds the
+ * bound is 0 and one missing element fails. */
 int64_t wb_ops_check(struct wb_darray *A, const struct wb_arrays_config *ac, int op,
                      const struct wb_ops_result *res, const struct wb_exact_answers *e)
 {
     double u = unit_roundoff(A->dtype);
     int64_t biggest, lo0;
     wb_partition_block(A->n, A->size, 0, &lo0, &biggest);
-    double depth = wb_ak_sum_depth((size_t)biggest) + (A->size - 1);
-    double gamma = depth * u / (1 - depth * u);
+    size_t block = (size_t)biggest;
     switch (op) {
     case WB_AOP_SUM:
-        return fabs(res->value - (double)e->sum) > gamma * (double)e->sum_abs;
+        return fabs(res->value - (double)e->sum) >
+               wb_ak_sum_bound(A->dtype, block, A->size - 1, (double)e->sum_abs,
+                               (double)e->max_abs, 1, 0);
     case WB_AOP_DOT:
-        gamma = (depth + 1) * u / (1 - (depth + 1) * u);
-        return fabs(res->value - (double)e->dot) > gamma * (double)e->dot_abs;
-    case WB_AOP_NORM: {
-        double exact = sqrt((double)e->sumsq);
-        return fabs(res->value - exact) > (gamma + 4 * DBL_EPSILON) * exact;
-    }
+        return fabs(res->value - (double)e->dot) >
+               wb_ak_sum_bound(A->dtype, block, A->size - 1, (double)e->dot_abs,
+                               (double)e->dot_max_abs, 1, 1);
+    case WB_AOP_NORM:
+        return fabs(res->value - sqrt((double)e->sumsq)) > norm_tolerance(A, block, res, e);
     case WB_AOP_MIN:
         return res->value != (double)e->min || res->index != e->imin;
     case WB_AOP_MAX:
