@@ -48,6 +48,9 @@ void wb_ak_axpy(int dtype, void *y, const void *x, size_t n, double alpha);
 /* Inclusive running sum from offset: out_i = offset + x_0 + ... + x_i, accumulated in
  * double in groups of 8 (the carried sum adds once per group). Returns the last value. */
 double wb_ak_cumsum(int dtype, void *out, const void *x, size_t n, double offset);
+/* STREAM's copy out = x and triad out = x + alpha y (the memory bound, membw.h). */
+void wb_ak_copy(int dtype, void *out, const void *x, size_t n);
+void wb_ak_triad(int dtype, void *out, const void *x, const void *y, size_t n, double alpha);
 /* out[k] = x[first + k*step], k < count. */
 void wb_ak_gather(int dtype, void *out, const void *x, size_t first, size_t step, size_t count);
 

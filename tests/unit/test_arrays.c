@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "wavebench/array_kernels.h"
+#include "wavebench/cache.h"
 #include "wavebench/config.h"
 #include "wavebench/darray.h"
 #include "wavebench/exact.h"
+#include "wavebench/membw.h"
 #include "wavebench/memory.h"
 #include "wavebench/ops.h"
 #include "wavebench/partition.h"
@@ -701,11 +703,77 @@ static void test_ops(void **state)
     assert_true(wb_ops_expected(WB_AOP_MAX, &e, &index) == (double)e.max && index == e.imax);
     assert_true(wb_ops_expected(WB_AOP_NORM, &e, &index) == sqrt((double)e.sumsq));
     assert_true(isnan(wb_ops_expected(WB_AOP_SCALE, &e, &index)) && index == -1);
-    /* STREAM's counting: reads plus writes, the norm's second pass reads twice more. */
-    assert_true(wb_ops_bytes(WB_AOP_SUM, 1000, 0, 8, 0) == 8000);
-    assert_true(wb_ops_bytes(WB_AOP_ADD, 1000, 0, 4, 0) == 12000);
-    assert_true(wb_ops_bytes(WB_AOP_NORM, 1000, 0, 8, 1) == 24000);
-    assert_true(wb_ops_bytes(WB_AOP_SLICE, 1000, 300, 8, 0) == 4800);
+}
+
+/* STREAM's counting, reads plus writes: useful bytes each element once; streamed bytes
+ * what the code moves: cumsum's two reads, the norm's second pass, a strided slice's
+ * lines and pack. */
+static void test_ops_bytes(void **state)
+{
+    (void)state;
+    struct wb_ops_traffic t = {.n = 1000, .m = 300, .step = 1, .es = 8, .line = 64};
+    assert_true(wb_ops_bytes_useful(WB_AOP_SUM, &t) == 8000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SUM, &t) == 8000);
+    assert_true(wb_ops_bytes_useful(WB_AOP_CUMSUM, &t) == 16000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_CUMSUM, &t) == 24000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_NORM, &t) == 8000);
+    t.scaled = 1;
+    assert_true(wb_ops_bytes_useful(WB_AOP_NORM, &t) == 8000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_NORM, &t) == 24000);
+    assert_true(wb_ops_bytes_useful(WB_AOP_SLICE, &t) == 4800);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SLICE, &t) == 4800); /* step 1: no pack */
+    /* Step 2 over floats: every line between the first and last selected element is read,
+     * the result written, 100 remote elements packed and read again. */
+    t = (struct wb_ops_traffic){.n = 600, .m = 300, .step = 2, .remote = 100, .es = 4, .line = 64};
+    assert_true(wb_ops_bytes_useful(WB_AOP_SLICE, &t) == 2400);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SLICE, &t) == 599 * 4 + 1200 + 800);
+    /* Step 32 over doubles: one line per selected element. */
+    t = (struct wb_ops_traffic){.n = 9600, .m = 300, .step = 32, .es = 8, .line = 64};
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SLICE, &t) == 300 * 64 + 2400);
+    /* The data an operation touches on a rank: sum one array, add three, slice its block,
+     * result and pack. */
+    struct wb_arrays_config ac = {.n = 1000, .slice_stop = -1, .slice_step = 2};
+    assert_true(wb_ops_footprint(WB_AOP_SUM, &ac, 2, 1, 8) == 4000);
+    assert_true(wb_ops_footprint(WB_AOP_ADD, &ac, 2, 1, 8) == 12000);
+    assert_true(wb_ops_footprint(WB_AOP_AXPY, &ac, 1, 0, 4) == 8000);
+    assert_true(wb_ops_footprint(WB_AOP_SLICE, &ac, 1, 0, 8) == (1000 + 500 + 500) * 8);
+}
+
+/* The last-level cache from a made-up sysfs: the highest level that is not an
+ * instruction cache, its size in K or M, and its distinct instances. */
+static void test_cache(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wb-cache.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    for (int cpu = 0; cpu < 4; cpu++) {
+        char rel[96];
+        const char *files[][2] = {
+            {"index0/level", "1\n"}, {"index0/type", "Data\n"}, {"index0/size", "48K\n"},
+            {"index1/level", "1\n"}, {"index1/type", "Instruction\n"}, {"index1/size", "32K\n"},
+            {"index3/level", "3\n"}, {"index3/type", "Unified\n"}, {"index3/size", "32M\n"},
+            {"index3/coherency_line_size", "128\n"},
+            {"index3/shared_cpu_list", cpu < 2 ? "0-1\n" : "2-3\n"},
+            {"index2/level", "2\n"}, {"index2/type", "Unified\n"}, {"index2/size", "2048K\n"}};
+        for (size_t k = 0; k < WB_ARRAY_LEN(files); k++) {
+            snprintf(rel, sizeof rel, "cpu%d/cache/%s", cpu, files[k][0]);
+            put(dir, rel, files[k][1]);
+        }
+    }
+    put(dir, "cpufreq/x", "not a cpu\n");
+    struct wb_cache_llc c;
+    assert_int_equal(wb_cache_llc(&c, dir), (int64_t)64 << 20);
+    assert_int_equal(c.level, 3);
+    assert_int_equal(c.bytes, (int64_t)32 << 20);
+    assert_int_equal(c.instances, 2);
+    assert_int_equal(c.line, 128);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    /* The probe's arrays: 4x the cache over the locality's ranks, at least 1 Mi elements. */
+    assert_int_equal(wb_membw_elements((int64_t)32 << 20, 2), (int64_t)8 << 20);
+    assert_int_equal(wb_membw_elements(1 << 20, 4), 1 << 20);
+    assert_int_equal(wb_membw_elements(0, 1), (int64_t)32 << 20);
 }
 
 int main(void)
@@ -725,6 +793,8 @@ int main(void)
         cmocka_unit_test(test_cgroup_room),
         cmocka_unit_test(test_darray),
         cmocka_unit_test(test_ops),
+        cmocka_unit_test(test_ops_bytes),
+        cmocka_unit_test(test_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,6 +120,22 @@ double wb_ak_cumsum(int dtype, void *out, const void *x, size_t n, double offset
     return IS_FLOAT(dtype) ? cumsum_f(out, x, n, offset) : cumsum_d(out, x, n, offset);
 }
 
+void wb_ak_copy(int dtype, void *out, const void *x, size_t n)
+{
+    if (IS_FLOAT(dtype))
+        copy_f(out, x, n);
+    else
+        copy_d(out, x, n);
+}
+
+void wb_ak_triad(int dtype, void *out, const void *x, const void *y, size_t n, double alpha)
+{
+    if (IS_FLOAT(dtype))
+        triad_f(out, x, y, n, (float)alpha);
+    else
+        triad_d(out, x, y, n, alpha);
+}
+
 void wb_ak_gather(int dtype, void *out, const void *x, size_t first, size_t step, size_t count)
 {
     if (IS_FLOAT(dtype))

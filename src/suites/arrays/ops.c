@@ -147,9 +147,11 @@ int wb_ops_run(struct wb_darray *A, const struct wb_arrays_config *ac, int op,
         A->axpy_applied++;
         break;
     case WB_AOP_CUMSUM: {
+        /* Two passes on any rank count, the serial baseline included, so that its
+         * speedup compares the same work. */
         double offset = 0;
+        local = wb_ak_sum(A->dtype, A->a, m);
         if (A->size > 1) {
-            local = wb_ak_sum(A->dtype, A->a, m);
             rc = MPI_Exscan(&local, &offset, 1, MPI_DOUBLE, MPI_SUM, A->comm);
             if (A->rank == 0)
                 offset = 0; /* MPI_Exscan leaves rank 0's result undefined */
@@ -331,15 +333,50 @@ int wb_ops_record(struct wb_darray *A, int op, struct wb_ops_result *res)
     return MPI_Allreduce(&local, &res->value, 1, MPI_DOUBLE, MPI_SUM, A->comm);
 }
 
-double wb_ops_bytes(int op, int64_t n, int64_t m, size_t es, int scaled)
+/* Arrays of n elements each operation reads and writes (STREAM's words per element). */
+static const double words[WB_AOP_COUNT] = {
+    [WB_AOP_SUM] = 1, [WB_AOP_MIN] = 1, [WB_AOP_MAX] = 1, [WB_AOP_DOT] = 2,
+    [WB_AOP_NORM] = 1, [WB_AOP_SCALE] = 2, [WB_AOP_ADD] = 3, [WB_AOP_AXPY] = 3,
+    [WB_AOP_CUMSUM] = 2};
+
+double wb_ops_bytes_useful(int op, const struct wb_ops_traffic *t)
 {
-    static const double words[WB_AOP_COUNT] = {
-        [WB_AOP_SUM] = 1, [WB_AOP_MIN] = 1, [WB_AOP_MAX] = 1, [WB_AOP_DOT] = 2,
-        [WB_AOP_NORM] = 1, [WB_AOP_SCALE] = 2, [WB_AOP_ADD] = 3, [WB_AOP_AXPY] = 3,
-        [WB_AOP_CUMSUM] = 2, [WB_AOP_SLICE] = 2};
     if (op == WB_AOP_SLICE)
-        return 2.0 * (double)m * (double)es;
-    return (words[op] + (op == WB_AOP_NORM && scaled ? 2 : 0)) * (double)n * (double)es;
+        return 2.0 * (double)t->m * (double)t->es;
+    return words[op] * (double)t->n * (double)t->es;
+}
+
+double wb_ops_bytes_streamed(int op, const struct wb_ops_traffic *t)
+{
+    double es = (double)t->es, n = (double)t->n, m = (double)t->m;
+    switch (op) {
+    case WB_AOP_CUMSUM:
+        return 3 * n * es;
+    case WB_AOP_NORM:
+        return (t->scaled ? 3 : 1) * n * es;
+    case WB_AOP_SLICE: {
+        if (t->m == 0 || t->step == 1)
+            return 2 * m * es;
+        /* The span's lines, or one line per element once step * es passes a line. */
+        double span = ((m - 1) * (double)t->step + 1) * es, lines = m * (double)t->line;
+        return (span < lines ? span : lines) + m * es + 2 * (double)t->remote * es;
+    }
+    default:
+        return wb_ops_bytes_useful(op, t);
+    }
+}
+
+double wb_ops_footprint(int op, const struct wb_arrays_config *ac, int p, int r, size_t es)
+{
+    int64_t lo, count;
+    wb_partition_block(ac->n, p, r, &lo, &count);
+    if (op != WB_AOP_SLICE) /* axpy's y is read and written in place: two arrays */
+        return (op == WB_AOP_AXPY ? 2 : words[op]) * (double)count * (double)es;
+    struct wb_slice_plan plan;
+    wb_slice_plan(&plan, ac->n, p, r, ac->slice_start, ac->slice_stop, ac->slice_step, NULL,
+                  NULL);
+    double pack = ac->slice_step > 1 ? (double)plan.nsel : 0;
+    return ((double)count + (double)plan.out_count + pack) * (double)es;
 }
 
 double wb_ops_expected(int op, const struct wb_exact_answers *e, int64_t *index)
