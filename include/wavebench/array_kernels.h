@@ -2,10 +2,10 @@
  * double data (dtype: enum wb_array_dtype), accumulators of the element type. No MPI.
  *
  * Summation: blocks of WB_AK_BLOCK elements, each summed by WB_AK_ACC independent
- * accumulators (strided lanes) combined pairwise; block sums combined by recursive
- * pairwise halving, as NumPy's pairwise sum. Every input element passes through at
- * most wb_ak_sum_depth(n) additions, so the error is at most
- * gamma_K * sum|x_i| with K that depth, gamma_K = K u / (1 - K u) (Higham, ch. 4). */
+ * accumulators (strided lanes) of the element type, WB_AK_BLOCK / WB_AK_ACC terms each;
+ * the lanes combined pairwise in double, block sums by recursive pairwise halving in
+ * double, as NumPy's pairwise sum. Every input element passes through at most
+ * wb_ak_sum_depth(n) additions; wb_ak_sum_bound bounds the error stage by stage. */
 #ifndef WB_ARRAY_KERNELS_H
 #define WB_ARRAY_KERNELS_H
 
@@ -23,6 +23,19 @@ const char *wb_ak_build_flags(void);
 
 int wb_ak_sum_depth(size_t n);
 
+/* A bound on |computed - exact| of wb_ak_sum (products 0) or wb_ak_dot / unscaled
+ * wb_ak_sumsq (products 1) over n terms, whose result then passes through `extra` more
+ * additions in double (an MPI_SUM over p ranks: p - 1), from sum_abs = sum |term| and
+ * max_abs = max |term| (a term of dot is x_i y_i). integers: every term is an integer.
+ * Higham ch. 3-4: a lane (L = WB_AK_BLOCK / WB_AK_ACC terms, the first add into 0
+ * exact) errs by at most gamma_{L-1+products}(u of the type) * its sum |term|; the
+ * double stage (log2 WB_AK_ACC + the splits + extra levels) by gamma_D(2^-53) * sum
+ * |lane sum|. Integer terms with L max_abs <= 2^digits of the type leave every lane
+ * partial sum an integer the type holds: that stage is exact; then the double stage adds
+ * integers no larger than sum_abs, exact while sum_abs <= 2^53: the bound is 0. */
+double wb_ak_sum_bound(int dtype, size_t n, int extra, double sum_abs, double max_abs,
+                       int integers, int products);
+
 double wb_ak_sum(int dtype, const void *x, size_t n);
 double wb_ak_dot(int dtype, const void *x, const void *y, size_t n);
 /* Sum of (x_i * scale)^2; scale is a power of two (1 for the unscaled pass). */
@@ -39,6 +52,9 @@ void wb_ak_axpy(int dtype, void *y, const void *x, size_t n, double alpha);
 /* Inclusive running sum from offset: out_i = offset + x_0 + ... + x_i, accumulated in
  * double in groups of 8 (the carried sum adds once per group). Returns the last value. */
 double wb_ak_cumsum(int dtype, void *out, const void *x, size_t n, double offset);
+/* STREAM's copy out = x and triad out = x + alpha y (the memory bound, membw.h). */
+void wb_ak_copy(int dtype, void *out, const void *x, size_t n);
+void wb_ak_triad(int dtype, void *out, const void *x, const void *y, size_t n, double alpha);
 /* out[k] = x[first + k*step], k < count. */
 void wb_ak_gather(int dtype, void *out, const void *x, size_t first, size_t step, size_t count);
 

@@ -4,7 +4,8 @@
  *
  * The suite's parts: partition.h (blocks), slice.h (slice plans), exact.h (data and exact
  * answers), memory.h (huge-page allocation, available memory), darray.h (one rank's
- * arrays), array_kernels.h (local loops), ops.h (one run of each operation, its check);
+ * arrays), array_kernels.h (local loops), ops.h (one run of each operation, its check and
+ * its bytes), cache.h (the last-level cache), membw.h (the copy/triad bandwidth bound);
  * this header is the harness that main calls. */
 #ifndef WB_ARRAYS_H
 #define WB_ARRAYS_H

@@ -23,6 +23,8 @@ struct wb_exact_answers {
     int64_t sum, sum_abs;   /* sum of a, sum of |a| */
     int64_t dot, dot_abs;   /* sum of a*b, sum of |a*b| */
     int64_t sumsq;          /* sum of a^2 */
+    int64_t max_abs;        /* max |a| */
+    int64_t dot_max_abs;    /* max |a*b| */
     int64_t min, max;       /* values */
     int64_t imin, imax;     /* lowest global index of each */
 };

@@ -55,10 +55,28 @@ void wb_ops_corrupt(struct wb_darray *A, int op, struct wb_ops_result *res);
  * identical for any rank count). Returns an MPI error code. */
 int wb_ops_record(struct wb_darray *A, int op, struct wb_ops_result *res);
 
-/* Bytes op reads and writes over the whole array of n elements of es bytes (m: the
- * slice's length; scaled: norm took its second pass), the convention of STREAM: no
- * write-allocate traffic. */
-double wb_ops_bytes(int op, int64_t n, int64_t m, size_t es, int scaled);
+/* What one run of op moves over the whole array, for its GB/s. */
+struct wb_ops_traffic {
+    int64_t n;        /* elements */
+    int64_t m, step;  /* slice: selected elements, step */
+    int64_t remote;   /* slice: selected elements sent to another rank (all ranks) */
+    size_t es, line;  /* element size, cache line size (B) */
+    int scaled;       /* norm: the scaled second pass ran */
+};
+
+/* Bytes of the operation itself, STREAM's convention (reads + writes, no write-allocate
+ * traffic): each input element read once, each output written once, as a one-pass
+ * algorithm would; the slice its m selected elements. */
+double wb_ops_bytes_useful(int op, const struct wb_ops_traffic *t);
+
+/* Bytes the code's memory traffic really is, same convention: cumsum reads its input
+ * twice (local total, then the scan), the norm's scaled path two more reads, a strided
+ * slice every cache line its selection spans and, packed for MPI, what leaves the rank
+ * written and read once more (MPI's own buffers not counted). */
+double wb_ops_bytes_streamed(int op, const struct wb_ops_traffic *t);
+
+/* Bytes of the arrays op touches on rank r of p (inputs, output, slice pack). */
+double wb_ops_footprint(int op, const struct wb_arrays_config *ac, int p, int r, size_t es);
 
 /* The reference answer the table shows next to the result, and in *index the expected
  * global index (min, max; else -1). NAN for outputs, checked element by element. */

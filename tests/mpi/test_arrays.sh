@@ -17,7 +17,8 @@ printf '%s\n' "$cases" | while IFS='|' read -r name args; do
         dir="$scratch/$name.np$np"
         mkdir -p "$dir"
         # shellcheck disable=SC2086
-        wb_mpi "$np" $base $args --output-dir "$dir" --output run.h5 || echo "x np $np $name: exit $?" >> "$scratch/failed"
+        # stdin from /dev/null: mpirun would read the rest of the cases
+        wb_mpi "$np" $base $args --output-dir "$dir" --output run.h5 < /dev/null || echo "x np $np $name: exit $?" >> "$scratch/failed"
         [ -f "$dir/run.h5" ] || { echo "x np $np $name: no results file" >> "$scratch/failed"; continue; }
         $check "$dir/run.h5" "$np" --dump "$scratch/$name.dump$np" ||
             echo "x np $np $name: table inconsistent" >> "$scratch/failed"
@@ -34,6 +35,21 @@ if [ -f "$scratch/failed" ]; then
     failures=$(grep -c '^x ' "$scratch/failed")
 fi
 grep -q "^double slice" "$scratch/odd.dump1" 2>/dev/null || fail "no slice row recorded"
+
+# The cache flag: the unit case's tens of kB fit in the last-level cache; float add over
+# arrays of 1.25x the cache together does not (run where that stays within 256 MB).
+$check "$scratch/unit.np2/run.h5" 2 --expect-fits 1 || fail "small arrays not flagged fits_llc 1"
+llc=$(/usr/bin/python3 -c "import h5py; print(int(h5py.File('$scratch/unit.np2/run.h5')['arrays/ops'].attrs['llc_bytes']))")
+big=$((llc * 5 / 4 / 12 + 1))
+if [ "$llc" -gt 0 ] && [ $((big * 12)) -le 268435456 ]; then
+    dir="$scratch/big"
+    mkdir -p "$dir"
+    wb_mpi 2 --suite arrays --array-datatype float --ops add --array-size "$big" --array-warmup 1 \
+        --array-repetitions 3 --quiet --output-dir "$dir" --output run.h5 || fail "big run: exit $?"
+    $check "$dir/run.h5" 2 --expect-fits 0 || fail "arrays beyond the cache not flagged fits_llc 0"
+else
+    echo "note: last-level cache of $llc B: the beyond-the-cache run skipped"
+fi
 
 # The check can fail: rank 2 falsifies one value of every operation; every rank exits 3.
 dir="$scratch/corrupt"

@@ -17,8 +17,11 @@
 #include <unistd.h>
 
 #include "wavebench/array_kernels.h"
+#include "wavebench/cache.h"
+#include "wavebench/config.h"
 #include "wavebench/darray.h"
 #include "wavebench/exact.h"
+#include "wavebench/membw.h"
 #include "wavebench/memory.h"
 #include "wavebench/ops.h"
 #include "wavebench/partition.h"
@@ -154,6 +157,7 @@ static void test_exact(void **state)
         struct wb_exact_answers e;
         wb_exact_answers(&e, n);
         int64_t sum = 0, sabs = 0, sq = 0, dot = 0, dabs = 0, mn = 0, mx = 0, imn = -1, imx = -1;
+        int64_t mabs = 0, mdabs = 0;
         for (int64_t i = 0; i < n; i++) {
             int64_t a = wb_exact_a(i, n), b = wb_exact_b(i);
             assert_true(a >= -20 && a <= 20 && b >= -8 && b <= 8);
@@ -164,6 +168,8 @@ static void test_exact(void **state)
             sq += a * a;
             dot += a * b;
             dabs += a * b < 0 ? -a * b : a * b;
+            mabs = a < 0 && -a > mabs ? -a : a > mabs ? a : mabs;
+            mdabs = llabs(a * b) > mdabs ? llabs(a * b) : mdabs;
             if (imn < 0 || a < mn) {
                 mn = a;
                 imn = i;
@@ -179,6 +185,8 @@ static void test_exact(void **state)
         assert_int_equal(e.sumsq, sq);
         assert_int_equal(e.dot, dot);
         assert_int_equal(e.dot_abs, dabs);
+        assert_int_equal(e.max_abs, mabs);
+        assert_int_equal(e.dot_max_abs, mdabs);
         assert_int_equal(e.min, mn);
         assert_int_equal(e.imin, imn);
         assert_int_equal(e.max, mx);
@@ -253,8 +261,7 @@ static void check_kernels(int dtype, size_t n, size_t offset, int integers)
     void *x = bx + offset * es, *y = by + offset * es, *o = bo + offset * es;
     fill_random(dtype, x, n, integers, 1 + n * 7 + offset);
     fill_random(dtype, y, n, integers, 1000 + n * 3 + offset);
-    double u = unit(dtype), K = wb_ak_sum_depth(n) + 1;
-    double gamma = K * u / (1 - K * u);
+    double u = unit(dtype);
     long double s = 0, sa = 0, d = 0, da = 0, q = 0;
     double mx = 0, mn = 0, mxa = 0;
     int64_t imn = -1, imx = -1;
@@ -275,10 +282,18 @@ static void check_kernels(int dtype, size_t n, size_t offset, int integers)
         }
         mxa = fabs(v) > mxa ? fabs(v) : mxa;
     }
-    assert_true(fabsl(wb_ak_sum(dtype, x, n) - s) <= gamma * sa);
-    assert_true(fabsl(wb_ak_dot(dtype, x, y, n) - d) <= gamma * da);
-    assert_true(fabsl(wb_ak_sumsq(dtype, x, n, 1.0) - q) <= gamma * q);
-    assert_true(fabsl(wb_ak_sumsq(dtype, x, n, 0.125) - q / 64) <= gamma * q / 64);
+    /* The stage-by-stage bound holds for reals (no exact stage) as for integers. */
+    double mxy = 0;
+    for (size_t i = 0; i < n; i++)
+        mxy = fmax(mxy, fabs(at(dtype, x, i) * at(dtype, y, i)));
+    assert_true(fabsl(wb_ak_sum(dtype, x, n) - s) <=
+                wb_ak_sum_bound(dtype, n, 0, (double)sa, mxa, integers, 0));
+    assert_true(fabsl(wb_ak_dot(dtype, x, y, n) - d) <=
+                wb_ak_sum_bound(dtype, n, 0, (double)da, mxy, integers, 1));
+    assert_true(fabsl(wb_ak_sumsq(dtype, x, n, 1.0) - q) <=
+                wb_ak_sum_bound(dtype, n, 0, (double)q, mxa * mxa, integers, 1));
+    assert_true(fabsl(wb_ak_sumsq(dtype, x, n, 0.125) - q / 64) <=
+                wb_ak_sum_bound(dtype, n, 0, (double)q / 64, mxa * mxa / 64, 0, 1));
     if (integers) { /* small integers: every sum is exact */
         assert_true(wb_ak_sum(dtype, x, n) == (double)s);
         assert_true(wb_ak_dot(dtype, x, y, n) == (double)d);
@@ -395,6 +410,73 @@ static void test_sum_accuracy(void **state)
     assert_true(fabsl(got - exact) <= K * FLT_EPSILON / 2 * exact);
     assert_true(fabsl(got - exact) * 100 < fabsl(plain - exact));
     free(x);
+}
+
+/* The bound is 0 only where the data make every stage exact, and holds where they do not:
+ * integers too large for the float lanes, reals, sums past 2^53, more ranks. */
+static void test_sum_bound(void **state)
+{
+    (void)state;
+    for (int dtype = 0; dtype < WB_ADTYPE_COUNT; dtype++) {
+        assert_true(wb_ak_sum_bound(dtype, 1 << 22, 3, 1e8, 20, 1, 0) == 0);
+        assert_true(wb_ak_sum_bound(dtype, 1 << 22, 3, 1e8, 20, 0, 0) > 0);
+        assert_true(wb_ak_sum_bound(dtype, 1 << 22, 3, 0x1p54, 20, 1, 0) > 0);
+        assert_true(wb_ak_sum_bound(dtype, 1 << 22, 3, 0x1p54, 20, 1, 0) <
+                    wb_ak_sum_bound(dtype, 1 << 22, 3, 0x1p54, 20, 0, 0));
+    }
+    /* Lane terms of 2^21 + odd: from the 9th a lane sum passes 2^24, float rounds it. */
+    enum { N = 100000 };
+    float *x = malloc(sizeof(float) * N);
+    assert_non_null(x);
+    long double exact = 0, sabs = 0;
+    for (size_t i = 0; i < N; i++) {
+        x[i] = (float)((1 << 21) + 2 * (int)(i % 7) + 1);
+        exact += x[i];
+        sabs += x[i];
+    }
+    double bound = wb_ak_sum_bound(WB_ADTYPE_FLOAT, N, 0, (double)sabs, (1 << 21) + 13, 1, 0);
+    double err = fabsl(wb_ak_sum(WB_ADTYPE_FLOAT, x, N) - exact);
+    assert_true(err > 0 && err <= bound);
+    free(x);
+}
+
+/* At the default size, a sum, dot or norm missing one element of the smallest nonzero
+ * magnitude fails its check on any rank count; the exact answers pass. */
+static void test_missing_element(void **state)
+{
+    (void)state;
+    struct wb_config cfg;
+    wb_config_defaults(&cfg);
+    int64_t n = cfg.arrays.n;
+    struct wb_exact_answers e;
+    wb_exact_answers(&e, n);
+    int64_t ia = -1, iab = -1;
+    for (int64_t i = 0; i < n && (ia < 0 || iab < 0); i++) {
+        int64_t a = wb_exact_a(i, n), ab = a * wb_exact_b(i);
+        if (ia < 0 && (a == 1 || a == -1))
+            ia = i;
+        if (iab < 0 && (ab == 1 || ab == -1))
+            iab = i;
+    }
+    assert_true(ia >= 0 && iab >= 0);
+    double a = (double)wb_exact_a(ia, n), ab = (double)(wb_exact_a(iab, n) * wb_exact_b(iab));
+    for (int dtype = 0; dtype < WB_ADTYPE_COUNT; dtype++)
+        for (int p = 1; p <= 8; p *= 2) {
+            struct wb_darray A = {.dtype = dtype, .n = n, .size = p};
+            struct wb_ops_result r = {.index = -1};
+            r.value = (double)e.sum;
+            assert_int_equal(wb_ops_check(&A, &cfg.arrays, WB_AOP_SUM, &r, &e), 0);
+            r.value = (double)e.sum - a;
+            assert_int_equal(wb_ops_check(&A, &cfg.arrays, WB_AOP_SUM, &r, &e), 1);
+            r.value = (double)e.dot;
+            assert_int_equal(wb_ops_check(&A, &cfg.arrays, WB_AOP_DOT, &r, &e), 0);
+            r.value = (double)e.dot - ab;
+            assert_int_equal(wb_ops_check(&A, &cfg.arrays, WB_AOP_DOT, &r, &e), 1);
+            r.value = sqrt((double)e.sumsq);
+            assert_int_equal(wb_ops_check(&A, &cfg.arrays, WB_AOP_NORM, &r, &e), 0);
+            r.value = sqrt((double)e.sumsq - a * a);
+            assert_int_equal(wb_ops_check(&A, &cfg.arrays, WB_AOP_NORM, &r, &e), 1);
+        }
 }
 
 static void test_norm_safe(void **state)
@@ -621,11 +703,77 @@ static void test_ops(void **state)
     assert_true(wb_ops_expected(WB_AOP_MAX, &e, &index) == (double)e.max && index == e.imax);
     assert_true(wb_ops_expected(WB_AOP_NORM, &e, &index) == sqrt((double)e.sumsq));
     assert_true(isnan(wb_ops_expected(WB_AOP_SCALE, &e, &index)) && index == -1);
-    /* STREAM's counting: reads plus writes, the norm's second pass reads twice more. */
-    assert_true(wb_ops_bytes(WB_AOP_SUM, 1000, 0, 8, 0) == 8000);
-    assert_true(wb_ops_bytes(WB_AOP_ADD, 1000, 0, 4, 0) == 12000);
-    assert_true(wb_ops_bytes(WB_AOP_NORM, 1000, 0, 8, 1) == 24000);
-    assert_true(wb_ops_bytes(WB_AOP_SLICE, 1000, 300, 8, 0) == 4800);
+}
+
+/* STREAM's counting, reads plus writes: useful bytes each element once; streamed bytes
+ * what the code moves: cumsum's two reads, the norm's second pass, a strided slice's
+ * lines and pack. */
+static void test_ops_bytes(void **state)
+{
+    (void)state;
+    struct wb_ops_traffic t = {.n = 1000, .m = 300, .step = 1, .es = 8, .line = 64};
+    assert_true(wb_ops_bytes_useful(WB_AOP_SUM, &t) == 8000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SUM, &t) == 8000);
+    assert_true(wb_ops_bytes_useful(WB_AOP_CUMSUM, &t) == 16000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_CUMSUM, &t) == 24000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_NORM, &t) == 8000);
+    t.scaled = 1;
+    assert_true(wb_ops_bytes_useful(WB_AOP_NORM, &t) == 8000);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_NORM, &t) == 24000);
+    assert_true(wb_ops_bytes_useful(WB_AOP_SLICE, &t) == 4800);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SLICE, &t) == 4800); /* step 1: no pack */
+    /* Step 2 over floats: every line between the first and last selected element is read,
+     * the result written, 100 remote elements packed and read again. */
+    t = (struct wb_ops_traffic){.n = 600, .m = 300, .step = 2, .remote = 100, .es = 4, .line = 64};
+    assert_true(wb_ops_bytes_useful(WB_AOP_SLICE, &t) == 2400);
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SLICE, &t) == 599 * 4 + 1200 + 800);
+    /* Step 32 over doubles: one line per selected element. */
+    t = (struct wb_ops_traffic){.n = 9600, .m = 300, .step = 32, .es = 8, .line = 64};
+    assert_true(wb_ops_bytes_streamed(WB_AOP_SLICE, &t) == 300 * 64 + 2400);
+    /* The data an operation touches on a rank: sum one array, add three, slice its block,
+     * result and pack. */
+    struct wb_arrays_config ac = {.n = 1000, .slice_stop = -1, .slice_step = 2};
+    assert_true(wb_ops_footprint(WB_AOP_SUM, &ac, 2, 1, 8) == 4000);
+    assert_true(wb_ops_footprint(WB_AOP_ADD, &ac, 2, 1, 8) == 12000);
+    assert_true(wb_ops_footprint(WB_AOP_AXPY, &ac, 1, 0, 4) == 8000);
+    assert_true(wb_ops_footprint(WB_AOP_SLICE, &ac, 1, 0, 8) == (1000 + 500 + 500) * 8);
+}
+
+/* The last-level cache from a made-up sysfs: the highest level that is not an
+ * instruction cache, its size in K or M, and its distinct instances. */
+static void test_cache(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wb-cache.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    for (int cpu = 0; cpu < 4; cpu++) {
+        char rel[96];
+        const char *files[][2] = {
+            {"index0/level", "1\n"}, {"index0/type", "Data\n"}, {"index0/size", "48K\n"},
+            {"index1/level", "1\n"}, {"index1/type", "Instruction\n"}, {"index1/size", "32K\n"},
+            {"index3/level", "3\n"}, {"index3/type", "Unified\n"}, {"index3/size", "32M\n"},
+            {"index3/coherency_line_size", "128\n"},
+            {"index3/shared_cpu_list", cpu < 2 ? "0-1\n" : "2-3\n"},
+            {"index2/level", "2\n"}, {"index2/type", "Unified\n"}, {"index2/size", "2048K\n"}};
+        for (size_t k = 0; k < WB_ARRAY_LEN(files); k++) {
+            snprintf(rel, sizeof rel, "cpu%d/cache/%s", cpu, files[k][0]);
+            put(dir, rel, files[k][1]);
+        }
+    }
+    put(dir, "cpufreq/x", "not a cpu\n");
+    struct wb_cache_llc c;
+    assert_int_equal(wb_cache_llc(&c, dir), (int64_t)64 << 20);
+    assert_int_equal(c.level, 3);
+    assert_int_equal(c.bytes, (int64_t)32 << 20);
+    assert_int_equal(c.instances, 2);
+    assert_int_equal(c.line, 128);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    /* The probe's arrays: 4x the cache over the locality's ranks, at least 1 Mi elements. */
+    assert_int_equal(wb_membw_elements((int64_t)32 << 20, 2), (int64_t)8 << 20);
+    assert_int_equal(wb_membw_elements(1 << 20, 4), 1 << 20);
+    assert_int_equal(wb_membw_elements(0, 1), (int64_t)32 << 20);
 }
 
 int main(void)
@@ -637,12 +785,16 @@ int main(void)
         cmocka_unit_test(test_kernels),
         cmocka_unit_test(test_minloc_ties),
         cmocka_unit_test(test_sum_accuracy),
+        cmocka_unit_test(test_sum_bound),
+        cmocka_unit_test(test_missing_element),
         cmocka_unit_test(test_norm_safe),
         cmocka_unit_test(test_alloc),
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_cgroup_room),
         cmocka_unit_test(test_darray),
         cmocka_unit_test(test_ops),
+        cmocka_unit_test(test_ops_bytes),
+        cmocka_unit_test(test_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

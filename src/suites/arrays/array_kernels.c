@@ -6,6 +6,7 @@
  * never do); the kernels themselves are in array_kernels_impl.h, once per element type. */
 #include "wavebench/array_kernels.h"
 
+#include <float.h>
 #include <math.h>
 
 #define T float
@@ -36,6 +37,26 @@ int wb_ak_sum_depth(size_t n)
         depth++;
     }
     return depth;
+}
+
+/* gamma_k = k u / (1 - k u), Higham (3.8). */
+static double gamma_k(double k, double u)
+{
+    return k * u / (1 - k * u);
+}
+
+double wb_ak_sum_bound(int dtype, size_t n, int extra, double sum_abs, double max_abs,
+                       int integers, int products)
+{
+    const int lane = WB_AK_BLOCK / WB_AK_ACC;
+    double u = IS_FLOAT(dtype) ? FLT_EPSILON / 2 : DBL_EPSILON / 2;
+    double digits = IS_FLOAT(dtype) ? FLT_MANT_DIG : DBL_MANT_DIG;
+    int exact_lanes = integers && lane * max_abs <= ldexp(1.0, (int)digits);
+    if (exact_lanes && sum_abs <= 0x1p53)
+        return 0;
+    double lane_err = exact_lanes ? 0 : gamma_k(lane - 1 + products, u);
+    double levels = wb_ak_sum_depth(n) - lane + extra;
+    return (lane_err + gamma_k(levels, DBL_EPSILON / 2) * (1 + lane_err)) * sum_abs;
 }
 
 double wb_ak_sum(int dtype, const void *x, size_t n)
@@ -97,6 +118,22 @@ void wb_ak_axpy(int dtype, void *y, const void *x, size_t n, double alpha)
 double wb_ak_cumsum(int dtype, void *out, const void *x, size_t n, double offset)
 {
     return IS_FLOAT(dtype) ? cumsum_f(out, x, n, offset) : cumsum_d(out, x, n, offset);
+}
+
+void wb_ak_copy(int dtype, void *out, const void *x, size_t n)
+{
+    if (IS_FLOAT(dtype))
+        copy_f(out, x, n);
+    else
+        copy_d(out, x, n);
+}
+
+void wb_ak_triad(int dtype, void *out, const void *x, const void *y, size_t n, double alpha)
+{
+    if (IS_FLOAT(dtype))
+        triad_f(out, x, y, n, (float)alpha);
+    else
+        triad_d(out, x, y, n, alpha);
 }
 
 void wb_ak_gather(int dtype, void *out, const void *x, size_t first, size_t step, size_t count)

@@ -199,6 +199,21 @@ static void FN(axpy)(T *restrict y, const T *restrict x, size_t n, T alpha)
         y[i] = y[i] + alpha * x[i];
 }
 
+static void FN(copy)(T *restrict out, const T *restrict x, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        out[i] = x[i];
+}
+
+static void FN(triad)(T *restrict out, const T *restrict x, const T *restrict y, size_t n,
+                      T alpha)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        out[i] = x[i] + alpha * y[i];
+}
+
 /* Groups of 8: the in-group prefixes do not depend on the carried sum, so only one add
  * per group waits on the previous group. The carried sum stays double (its error does
  * not grow with n as a float running sum's would); each output is (T)s + prefix, in T. */

@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "wavebench/array_kernels.h"
+#include "wavebench/cache.h"
 #include "wavebench/darray.h"
 #include "wavebench/exact.h"
+#include "wavebench/membw.h"
 #include "wavebench/memory.h"
 #include "wavebench/ops.h"
 #include "wavebench/progress.h"
@@ -49,6 +52,12 @@ int wb_arrays_validate(const struct wb_world *w, const struct wb_config *cfg, st
         double serial = (double)wb_darray_rank_bytes(ac, 1, 0, es);
         need = serial > need ? serial : need;
     }
+    /* The bandwidth probe runs before, alone. */
+    struct wb_cache_llc llc;
+    int local = w->ranks_per_locality[w->locality];
+    double probe = (double)local *
+                   (double)wb_membw_rank_bytes(wb_membw_elements(wb_cache_llc(&llc, WB_CACHE_SYSFS), local));
+    need = probe > need ? probe : need;
     int64_t avail = wb_memory_available();
     const double usable = 0.9; /* room for MPI, the OS and the rest of wavebench */
     if (avail > 0 && need > usable * (double)avail) {
@@ -106,7 +115,8 @@ static int64_t measure(struct wb_darray *A, const struct wb_config *cfg, int op,
 /* Column indices of the table. */
 struct cols {
     int op, n, type, ranks, time, gbps, serial, speedup, eff, wrong;
-    int bytes, localities, rep_min, rep_max, ci_lo, ci_hi, rank_min, rank_avg, rank_max;
+    int bytes_useful, bytes_streamed, s_bytes_streamed, gbps_useful, pct_triad;
+    int fits, s_fits, localities, rep_min, rep_max, ci_lo, ci_hi, rank_min, rank_avg, rank_max;
     int s_gbps, s_rep_min, s_rep_max, s_ci_lo, s_ci_hi, s_wrong;
     int result, expected, index, expected_index, remote, scaled;
     int raw, s_raw;
@@ -127,8 +137,14 @@ static int define_table(struct wb_table *t, struct cols *c, size_t nreps)
     COL(serial, "serial_time", WB_COL_F64, FIGURE, LOWER, "time", "ms", "serial (rank 0)", 10, 3);
     COL(speedup, "speedup", WB_COL_F64, FIGURE, HIGHER, "speedup", "", "serial (rank 0)", 8, 2);
     COL(eff, "efficiency", WB_COL_F64, FIGURE, HIGHER, "eff", "", "serial (rank 0)", 6, 2);
+    COL(pct_triad, "pct_of_triad", WB_COL_F64, FIGURE, HIGHER, "%triad", "%", "parallel", 7, 1);
+    COL(fits, "fits_llc", WB_COL_I64, CONTEXT, NONE, "inLLC", "", "", 5, 0);
     COL(wrong, "wrong", WB_COL_F64, VERDICT, LOWER, "#wrong", "", "", 7, 0);
-    COL(bytes, "bytes", WB_COL_I64, CONTEXT, NONE, NULL, "B", "", 0, 0);
+    COL(gbps_useful, "gbps_useful", WB_COL_F64, FIGURE, HIGHER, NULL, "GB/s", "", 0, 0);
+    COL(bytes_useful, "bytes_useful", WB_COL_I64, CONTEXT, NONE, NULL, "B", "", 0, 0);
+    COL(bytes_streamed, "bytes_streamed", WB_COL_I64, CONTEXT, NONE, NULL, "B", "", 0, 0);
+    COL(s_bytes_streamed, "serial_bytes_streamed", WB_COL_I64, CONTEXT, NONE, NULL, "B", "", 0, 0);
+    COL(s_fits, "serial_fits_llc", WB_COL_I64, CONTEXT, NONE, NULL, "", "", 0, 0);
     COL(localities, "localities", WB_COL_I64, CONTEXT, NONE, NULL, "", "", 0, 0);
     COL(rep_min, "time_rep_min", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
     COL(rep_max, "time_rep_max", WB_COL_F64, SPREAD, NONE, NULL, "ms", "", 0, 0);
@@ -165,7 +181,39 @@ struct run_state {
     MPI_Op minloc, maxloc;
     int huge;
     int64_t wrong_total;
+    struct wb_cache_llc llc; /* this rank's */
+    int64_t llc_bytes;       /* the largest locality's, all instances; 0 unknown */
+    size_t line;             /* the largest cache line over ranks */
+    struct wb_membw bound;
 };
+
+/* 1 when every locality's ranks' data of op fit in its last-level cache together (the
+ * figure is then a cache bandwidth), 0 when not, -1 when the cache is unknown; p ranks
+ * (1: rank 0 alone). */
+static int64_t fits_llc(const struct run_state *st, int op, int p, size_t es)
+{
+    const struct wb_world *w = st->w;
+    if (st->llc_bytes <= 0)
+        return -1;
+    double most = 0;
+    for (int l = 0; l < (p == 1 ? 1 : w->n_localities); l++) {
+        double sum = 0;
+        for (int r = 0; r < p; r++)
+            if (p == 1 || w->locality_of[r] == l)
+                sum += wb_ops_footprint(op, &st->cfg->arrays, p, r, es);
+        most = sum > most ? sum : most;
+    }
+    return most <= (double)st->llc_bytes;
+}
+
+static struct wb_ops_traffic traffic(const struct run_state *st, size_t es, int scaled,
+                                     int64_t remote)
+{
+    const struct wb_arrays_config *ac = &st->cfg->arrays;
+    return (struct wb_ops_traffic){
+        .n = ac->n, .m = wb_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step),
+        .step = ac->slice_step, .remote = remote, .es = es, .line = st->line, .scaled = scaled};
+}
 
 static int nops_selected(unsigned ops)
 {
@@ -234,17 +282,22 @@ static int serial_phase(struct run_state *st, int dtype, size_t first, struct wb
                        "written, marked incomplete",
                        wb_signal_name(stop));
     }
+    int op = -1;
     for (size_t k = 0; k < nops; k++) {
         size_t row = first + k;
+        while (!(ac->ops & (1u << ++op)))
+            ; /* the k-th selected operation */
         struct wb_summary s;
         if (wb_summarize(&s, times + k * nreps, nreps) != 0)
             wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, MPI_ERR_NO_MEM, "statistics buffer");
         double *raw = wb_table_raw(t, st->c.s_raw, row);
         for (size_t r = 0; r < nreps; r++)
             raw[r] = w->rank == 0 ? times[k * nreps + r] : NAN;
-        double bytes = (double)t->cols[st->c.bytes].data.i64[row];
-        if (times[nops * nreps + nops + k] != 0)
-            bytes += 2.0 * (double)ac->n * (dtype == WB_ADTYPE_FLOAT ? 4 : 8);
+        size_t es = dtype == WB_ADTYPE_FLOAT ? 4 : 8;
+        struct wb_ops_traffic tr = traffic(st, es, times[nops * nreps + nops + k] != 0, 0);
+        double bytes = wb_ops_bytes_streamed(op, &tr);
+        wb_table_set_i64(t, row, st->c.s_bytes_streamed, (int64_t)bytes);
+        wb_table_set_i64(t, row, st->c.s_fits, fits_llc(st, op, 1, es));
         wb_table_set_f64(t, row, st->c.serial, s.median);
         wb_table_set_f64(t, row, st->c.s_gbps, bytes / (s.median * 1e-3) / 1e9);
         wb_table_set_f64(t, row, st->c.s_rep_min, s.min);
@@ -301,11 +354,18 @@ static int parallel_phase(struct run_state *st, int dtype, size_t first, struct 
             (rc = MPI_Allreduce(&remote, &remote_all, 1, MPI_INT64_T, MPI_SUM, w->comm)))
             wb_world_fatal_mpi(MPI_COMM_WORLD, w->rank, rc, "statistics across ranks");
         const struct wb_summary s = rs.slowest;
-        double bytes = wb_ops_bytes(op, ac->n, A.plan.m, A.es, res.scaled);
+        struct wb_ops_traffic tr = traffic(st, A.es, res.scaled, remote_all);
+        double bytes = wb_ops_bytes_streamed(op, &tr), gbps = bytes / (s.median * 1e-3) / 1e9;
         int64_t eidx;
         double expect = wb_ops_expected(op, &st->exact, &eidx);
         wb_table_set_f64(t, row, c->time, s.median);
-        wb_table_set_f64(t, row, c->gbps, bytes / (s.median * 1e-3) / 1e9);
+        wb_table_set_f64(t, row, c->gbps, gbps);
+        wb_table_set_i64(t, row, c->bytes_streamed, (int64_t)bytes);
+        wb_table_set_f64(t, row, c->gbps_useful,
+                         wb_ops_bytes_useful(op, &tr) / (s.median * 1e-3) / 1e9);
+        wb_table_set_f64(t, row, c->pct_triad,
+                         st->bound.triad_gbps > 0 ? gbps / st->bound.triad_gbps * 100 : NAN);
+        wb_table_set_i64(t, row, c->fits, fits_llc(st, op, w->size, A.es));
         wb_table_set_f64(t, row, c->rep_min, s.min);
         wb_table_set_f64(t, row, c->rep_max, s.max);
         wb_table_set_f64(t, row, c->ci_lo, s.ci_lo);
@@ -359,15 +419,54 @@ static void describe(struct wb_table *t, const struct run_state *st)
     wb_table_attr_text(t, "memory", "2 MiB aligned + MADV_HUGEPAGE; result arrays reused");
     wb_table_attr_text(t, "huge_pages", st->huge ? "madvise accepted" : "madvise refused");
     wb_table_attr_text(t, "thp_enabled", thp);
-    wb_table_attr_text(t, "bytes", "reads + writes, no write-allocate (docs/results-format.md)");
+    wb_table_attr_text(t, "bytes",
+                       "reads + writes, no write-allocate (docs/results-format.md); gbps and "
+                       "pct_of_triad from bytes_streamed (the traffic the code makes), "
+                       "gbps_useful from bytes_useful (each element once)");
+    wb_table_attr_num(t, "llc_bytes", (double)st->llc_bytes);
+    snprintf(text, sizeof text, "L%d %lld KiB x %d instances, line %lld B (rank 0's sysfs); "
+             "largest over localities %lld KiB", st->llc.level, (long long)(st->llc.bytes >> 10),
+             st->llc.instances, (long long)st->llc.line, (long long)(st->llc_bytes >> 10));
+    wb_table_attr_text(t, "llc", text);
+    wb_table_attr_num(t, "cache_line_bytes", (double)st->line);
+    /* A VM's sysfs may describe less cache than the CPU has (cpuid, which sysconf reads). */
+    wb_table_attr_num(t, "llc_sysconf_l3_bytes", (double)sysconf(_SC_LEVEL3_CACHE_SIZE));
+    size_t fit = 0, sfit = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        fit += t->cols[st->c.fits].data.i64[r] == 1;
+        sfit += t->cols[st->c.s_fits].data.i64[r] == 1;
+    }
+    if (st->llc_bytes <= 0)
+        snprintf(text, sizeof text, "last-level cache unknown: fits_llc -1");
+    else if (fit + sfit == 0)
+        snprintf(text, sizeof text, "no row's data fit in the last-level cache");
+    else
+        snprintf(text, sizeof text, "%zu parallel and %zu serial rows' data fit in the last-level "
+                 "cache (inLLC 1): their GB/s are cache, not memory, bandwidth", fit, sfit);
+    wb_table_attr_text(t, "fits_llc_note", text);
+    snprintf(text, sizeof text, "STREAM copy and triad on doubles, all %d ranks at once, 4x "
+             "the last-level cache per locality, best of %d", st->w->size, st->bound.reps);
+    wb_table_attr_text(t, "bound", text);
+    wb_table_attr_num(t, "bound_copy_gbps", st->bound.copy_gbps);
+    wb_table_attr_num(t, "bound_triad_gbps", st->bound.triad_gbps);
+    wb_table_attr_num(t, "bound_elements_per_rank", (double)st->bound.elements);
+    wb_table_attr_num(t, "bound_repetitions", st->bound.reps);
+    wb_table_attr_num(t, "bound_seconds", st->bound.seconds);
     snprintf(text, sizeof text, "blocks of %d, %d lanes, pairwise", WB_AK_BLOCK, WB_AK_ACC);
     wb_table_attr_text(t, "summation", text);
-    wb_table_attr_text(t, "tolerance", "sum, dot, norm: gamma_K sum|x|; others exact");
+    wb_table_attr_text(t, "tolerance",
+                       "sum, dot, norm: the summation's stage-by-stage bound, 0 while every "
+                       "partial sum is an integer its type holds; others exact");
     wb_table_attr_text(t, "axpy", "y = b once, not reset: after k runs b + k alpha a");
-    wb_table_attr_text(t, "cumsum", "local total, MPI_Exscan, local scan from the offset");
+    wb_table_attr_text(t, "cumsum", "two passes on any rank count: local total, MPI_Exscan, "
+                                    "local scan from the offset");
     wb_table_attr_num(t, "wrong", (double)st->wrong_total);
     wb_table_attr_text(t, "verdict", st->wrong_total ? "FAILED" : "OK");
 }
+
+/* The bandwidth probe's time box: a few repetitions of copy and triad, well under a
+ * second on any machine whose arrays of 4x its cache take milliseconds. */
+#define PROBE_BUDGET_S 0.3
 
 /* Bytes per second of one rank reading memory: the best of three sums over 32 MiB. */
 static double probe_read_rate(void)
@@ -395,18 +494,20 @@ static double probe_read_rate(void)
 
 /* Rank 0 says how long the suite will take, from its traffic at the probed read rate: the
  * serial baseline at one rank's rate, the parallel runs sharing each locality's. */
-static void announce(const struct wb_world *w, const struct wb_config *cfg)
+static void announce(const struct run_state *st)
 {
+    const struct wb_world *w = st->w;
+    const struct wb_config *cfg = st->cfg;
     const struct wb_arrays_config *ac = &cfg->arrays;
     if (w->rank != 0 || cfg->quiet)
         return;
     double rate = probe_read_rate(), bytes = 0;
-    int64_t m = wb_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step);
     for (int d = 0; d < WB_ADTYPE_COUNT; d++)
         for (int op = 0; op < WB_AOP_COUNT && (ac->dtypes & (1u << d)); op++)
-            if (ac->ops & (1u << op))
-                bytes += wb_ops_bytes(op, ac->n, m, d == WB_ADTYPE_FLOAT ? 4 : 8, 0) *
-                         (double)(ac->warmup + ac->reps + 1);
+            if (ac->ops & (1u << op)) {
+                struct wb_ops_traffic tr = traffic(st, d == WB_ADTYPE_FLOAT ? 4 : 8, 0, 0);
+                bytes += wb_ops_bytes_streamed(op, &tr) * (double)(ac->warmup + ac->reps + 1);
+            }
     double seconds = (ac->serial_baseline ? bytes : 0) / rate + bytes / rate / w->n_localities;
     char took[32];
     wb_progress_duration(seconds, took, sizeof took);
@@ -431,9 +532,16 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
     if (wb_ops_loc_create(&st.pair, &st.minloc, &st.maxloc) != MPI_SUCCESS)
         return WB_FAIL(err, WB_ERR_RUNTIME, "arrays: cannot create the MPI min/max-location op");
 
-    announce(w, cfg);
-    int status = WB_OK;
-    int64_t m = wb_slice_len(ac->n, ac->slice_start, ac->slice_stop, ac->slice_step);
+    /* The cache and the bound, measured before any array exists (validate counted the
+     * probe's memory). */
+    int64_t llc = wb_cache_llc(&st.llc, WB_CACHE_SYSFS), line = st.llc.line, line_max = 64;
+    MPI_Allreduce(&llc, &st.llc_bytes, 1, MPI_INT64_T, MPI_MAX, w->comm);
+    MPI_Allreduce(&line, &line_max, 1, MPI_INT64_T, MPI_MAX, w->comm);
+    st.line = (size_t)line_max;
+    int status = wb_membw_measure(w->comm,
+                                  wb_membw_elements(llc, w->ranks_per_locality[w->locality]),
+                                  PROBE_BUDGET_S, &st.bound, err);
+    announce(&st);
     for (int d = 0; d < WB_ADTYPE_COUNT && status == WB_OK; d++) {
         if (!(ac->dtypes & (1u << d)))
             continue;
@@ -452,7 +560,9 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
             wb_table_set_str(st.t, (size_t)row, c->type, wb_array_dtype_name(d));
             wb_table_set_i64(st.t, (size_t)row, c->ranks, w->size);
             wb_table_set_i64(st.t, (size_t)row, c->localities, w->n_localities);
-            wb_table_set_i64(st.t, (size_t)row, c->bytes, (int64_t)wb_ops_bytes(op, ac->n, m, es, 0));
+            struct wb_ops_traffic tr = traffic(&st, es, 0, 0);
+            wb_table_set_i64(st.t, (size_t)row, c->bytes_useful,
+                             (int64_t)wb_ops_bytes_useful(op, &tr));
             const int nan_cols[] = {c->serial, c->speedup, c->eff, c->s_gbps, c->s_rep_min,
                                     c->s_rep_max, c->s_ci_lo, c->s_ci_hi, c->s_wrong};
             for (size_t k = 0; k < WB_ARRAY_LEN(nan_cols); k++)

@@ -151,6 +151,21 @@ void wb_exact_answers(struct wb_exact_answers *e, int64_t n)
     }
     extreme(n, 0, &e->min, &e->imin);
     extreme(n, 1, &e->max, &e->imax);
+    e->max_abs = abs64(e->min) > abs64(e->max) ? abs64(e->min) : abs64(e->max);
+    /* Each residue of the joint period at its first place not taken by a special, then
+     * the specials. */
+    const int64_t period = A_MOD * B_MOD;
+    e->dot_max_abs = 0;
+    for (int64_t r = 0; r < n && r < period; r++)
+        for (int64_t i = r; i < n; i += period)
+            if (wb_exact_a(i, n) == pattern_a(i)) {
+                if (term(r, F_ABS_AB) > e->dot_max_abs)
+                    e->dot_max_abs = term(r, F_ABS_AB);
+                break;
+            }
+    for (int c = 0; c < k; c++)
+        if (abs64(wb_exact_a(pos[c], n) * wb_exact_b(pos[c])) > e->dot_max_abs)
+            e->dot_max_abs = abs64(wb_exact_a(pos[c], n) * wb_exact_b(pos[c]));
 }
 
 int64_t wb_exact_prefix(int64_t i, int64_t n)

@@ -147,9 +147,11 @@ int wb_ops_run(struct wb_darray *A, const struct wb_arrays_config *ac, int op,
         A->axpy_applied++;
         break;
     case WB_AOP_CUMSUM: {
+        /* Two passes on any rank count, the serial baseline included, so that its
+         * speedup compares the same work. */
         double offset = 0;
+        local = wb_ak_sum(A->dtype, A->a, m);
         if (A->size > 1) {
-            local = wb_ak_sum(A->dtype, A->a, m);
             rc = MPI_Exscan(&local, &offset, 1, MPI_DOUBLE, MPI_SUM, A->comm);
             if (A->rank == 0)
                 offset = 0; /* MPI_Exscan leaves rank 0's result undefined */
@@ -221,24 +223,47 @@ static double unit_roundoff(int dtype)
         ok = got == (double)e1 || got == (double)e2;                                 \
     } while (0)
 
+/* The norm's allowed error: the sum of squares' bound (wb_ak_sum_bound) relative to the
+ * sum, delta; sqrt at most keeps it (|sqrt(1 + d) - 1| <= |d|) and rounds once, the
+ * reference sqrt((double)sumsq) rounds at most twice; the scaled path's squares below the
+ * type's normal range cost up to one rounding of the type (wb_ops_norm). An exact sum
+ * below 2^53 on the unscaled path gives both sides the one correctly rounded sqrt of the
+ * same double: 0. */
+static double norm_tolerance(const struct wb_darray *A, size_t block,
+                             const struct wb_ops_result *res, const struct wb_exact_answers *e)
+{
+    double sumsq = (double)e->sumsq, exact = sqrt(sumsq);
+    double bound = wb_ak_sum_bound(A->dtype, block, A->size - 1, sumsq,
+                                   (double)e->max_abs * (double)e->max_abs, 1, 1);
+    if (bound == 0 && !res->scaled && sumsq <= 0x1p53)
+        return 0;
+    double delta = sumsq > 0 ? bound / sumsq : 0;
+    return (delta + 4 * (DBL_EPSILON / 2) + (res->scaled ? unit_roundoff(A->dtype) : 0)) *
+           (1 + delta) * exact;
+}
+
+/* Reductions are checked against the bound of the kernels' own summation scheme
+ * (wb_ak_sum_bound) over the largest block (rank 0's), ranks - 1 more additions in the
+ * MPI_SUM; the exact module's data are integers, so at the sizes a machine holds the
+ * bound is 0 and one missing element fails. */
 int64_t wb_ops_check(struct wb_darray *A, const struct wb_arrays_config *ac, int op,
                      const struct wb_ops_result *res, const struct wb_exact_answers *e)
 {
     double u = unit_roundoff(A->dtype);
     int64_t biggest, lo0;
     wb_partition_block(A->n, A->size, 0, &lo0, &biggest);
-    double depth = wb_ak_sum_depth((size_t)biggest) + (A->size - 1);
-    double gamma = depth * u / (1 - depth * u);
+    size_t block = (size_t)biggest;
     switch (op) {
     case WB_AOP_SUM:
-        return fabs(res->value - (double)e->sum) > gamma * (double)e->sum_abs;
+        return fabs(res->value - (double)e->sum) >
+               wb_ak_sum_bound(A->dtype, block, A->size - 1, (double)e->sum_abs,
+                               (double)e->max_abs, 1, 0);
     case WB_AOP_DOT:
-        gamma = (depth + 1) * u / (1 - (depth + 1) * u);
-        return fabs(res->value - (double)e->dot) > gamma * (double)e->dot_abs;
-    case WB_AOP_NORM: {
-        double exact = sqrt((double)e->sumsq);
-        return fabs(res->value - exact) > (gamma + 4 * DBL_EPSILON) * exact;
-    }
+        return fabs(res->value - (double)e->dot) >
+               wb_ak_sum_bound(A->dtype, block, A->size - 1, (double)e->dot_abs,
+                               (double)e->dot_max_abs, 1, 1);
+    case WB_AOP_NORM:
+        return fabs(res->value - sqrt((double)e->sumsq)) > norm_tolerance(A, block, res, e);
     case WB_AOP_MIN:
         return res->value != (double)e->min || res->index != e->imin;
     case WB_AOP_MAX:
@@ -308,15 +333,50 @@ int wb_ops_record(struct wb_darray *A, int op, struct wb_ops_result *res)
     return MPI_Allreduce(&local, &res->value, 1, MPI_DOUBLE, MPI_SUM, A->comm);
 }
 
-double wb_ops_bytes(int op, int64_t n, int64_t m, size_t es, int scaled)
+/* Arrays of n elements each operation reads and writes (STREAM's words per element). */
+static const double words[WB_AOP_COUNT] = {
+    [WB_AOP_SUM] = 1, [WB_AOP_MIN] = 1, [WB_AOP_MAX] = 1, [WB_AOP_DOT] = 2,
+    [WB_AOP_NORM] = 1, [WB_AOP_SCALE] = 2, [WB_AOP_ADD] = 3, [WB_AOP_AXPY] = 3,
+    [WB_AOP_CUMSUM] = 2};
+
+double wb_ops_bytes_useful(int op, const struct wb_ops_traffic *t)
 {
-    static const double words[WB_AOP_COUNT] = {
-        [WB_AOP_SUM] = 1, [WB_AOP_MIN] = 1, [WB_AOP_MAX] = 1, [WB_AOP_DOT] = 2,
-        [WB_AOP_NORM] = 1, [WB_AOP_SCALE] = 2, [WB_AOP_ADD] = 3, [WB_AOP_AXPY] = 3,
-        [WB_AOP_CUMSUM] = 2, [WB_AOP_SLICE] = 2};
     if (op == WB_AOP_SLICE)
-        return 2.0 * (double)m * (double)es;
-    return (words[op] + (op == WB_AOP_NORM && scaled ? 2 : 0)) * (double)n * (double)es;
+        return 2.0 * (double)t->m * (double)t->es;
+    return words[op] * (double)t->n * (double)t->es;
+}
+
+double wb_ops_bytes_streamed(int op, const struct wb_ops_traffic *t)
+{
+    double es = (double)t->es, n = (double)t->n, m = (double)t->m;
+    switch (op) {
+    case WB_AOP_CUMSUM:
+        return 3 * n * es;
+    case WB_AOP_NORM:
+        return (t->scaled ? 3 : 1) * n * es;
+    case WB_AOP_SLICE: {
+        if (t->m == 0 || t->step == 1)
+            return 2 * m * es;
+        /* The span's lines, or one line per element once step * es passes a line. */
+        double span = ((m - 1) * (double)t->step + 1) * es, lines = m * (double)t->line;
+        return (span < lines ? span : lines) + m * es + 2 * (double)t->remote * es;
+    }
+    default:
+        return wb_ops_bytes_useful(op, t);
+    }
+}
+
+double wb_ops_footprint(int op, const struct wb_arrays_config *ac, int p, int r, size_t es)
+{
+    int64_t lo, count;
+    wb_partition_block(ac->n, p, r, &lo, &count);
+    if (op != WB_AOP_SLICE) /* axpy's y is read and written in place: two arrays */
+        return (op == WB_AOP_AXPY ? 2 : words[op]) * (double)count * (double)es;
+    struct wb_slice_plan plan;
+    wb_slice_plan(&plan, ac->n, p, r, ac->slice_start, ac->slice_stop, ac->slice_step, NULL,
+                  NULL);
+    double pack = ac->slice_step > 1 ? (double)plan.nsel : 0;
+    return ((double)count + (double)plan.out_count + pack) * (double)es;
 }
 
 double wb_ops_expected(int op, const struct wb_exact_answers *e, int64_t *index)
