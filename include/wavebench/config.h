@@ -82,6 +82,7 @@ struct wb_pinn_config {
     int64_t threads;         /* compute threads per rank; 0: the node's cores / its ranks */
     int64_t resample_every;  /* 0: never */
     int64_t log_every, eval_every, eval_grid;
+    int64_t warmup_iters;    /* first iterations left out of the timing figures */
     int64_t checkpoint_every; /* 0: only at the end */
     char checkpoint[WB_PATH_LEN]; /* empty: beside the results file */
     char resume[WB_PATH_LEN];     /* empty: start fresh */
@@ -114,6 +115,7 @@ struct wb_config {
     struct wb_report_config report;
     int64_t debug_corrupt_rank; /* test-only: this rank falsifies one checked value; -1 off */
     int64_t debug_nan_iteration; /* test-only: corrupt_rank's PINN loss turns NaN here; -1 off */
+    int64_t debug_sleep_ms; /* test-only: corrupt_rank sleeps before each PINN all-reduce; 0 off */
     char config_file[WB_PATH_LEN];
     /* Derived once by main before any suite runs, never read from input. */
     char results_path[2 * WB_PATH_LEN + 32];

@@ -46,6 +46,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wavebench/blas_probe.h" /* struct wb_blas_gemm */
 #include "wavebench/common.h"
 #include "wavebench/config.h" /* enum wb_problem_id, enum wb_precision */
 
@@ -245,6 +246,12 @@ int64_t wb_pinn_predict_chunk(const struct wb_pinn_model *m);
 
 /* u and its Taylor channels at n points, as wb_pinn_predict. out: [n][1 + 2d]. */
 void wb_pinn_predict_taylor(struct wb_pinn_model *m, double *out, const double *pts, int64_t n);
+
+/* The GEMMs wb_pinn_loss_grad issues for one tile of interior points (the tiles that do
+ * most of the work), as its kernels call them: per hidden layer 1..depth-1 the forward
+ * z = a W^T, and backward dW += dz^T a and da = dz W. Fills g[0..2] and returns 3, or 0
+ * for depth 1 (its layers are no GEMMs). */
+int wb_pinn_gemm_shapes(const struct wb_pinn_model *m, struct wb_blas_gemm g[3]);
 
 /* FLOPs of one wb_pinn_loss_grad over n points per kind (see mlp.c for the formula). */
 double wb_pinn_flops_per_iter(int d, int width, int depth, bool hard, const struct wb_pinn_counts *n);

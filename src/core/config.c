@@ -175,6 +175,8 @@ static const struct key keys[] = {
      "iterations between logged losses", 0},
     {"pinn", "eval_every", KEY_INT, OFF(pinn.eval_every), 0, 1e9, NULL, "eval-every", 0, "0",
      "iterations between error evaluations (0: only at the end)", 0},
+    {"pinn", "warmup_iters", KEY_INT, OFF(pinn.warmup_iters), 0, 1e9, NULL, "pinn-warmup", 0,
+     "5", "first iterations left out of the timing figures (all but one at most)", 0},
     {"pinn", "eval_grid", KEY_INT, OFF(pinn.eval_grid), 2, 4096, NULL, "eval-grid", 0, "64",
      "evaluation grid points per axis", 0},
     {"pinn", "checkpoint_every", KEY_INT, OFF(pinn.checkpoint_every), 0, 1e9, NULL,
@@ -208,6 +210,8 @@ static const struct key keys[] = {
      "debug-corrupt-rank", 0, "-1", "TEST ONLY: this rank falsifies one checked value", 0},
     {"debug", "nan_iteration", KEY_INT, OFF(debug_nan_iteration), -1, 1e9, NULL,
      "debug-nan-iteration", 0, "-1", "TEST ONLY: corrupt_rank's PINN loss turns NaN here", 0},
+    {"debug", "sleep_ms", KEY_INT, OFF(debug_sleep_ms), 0, 1e6, NULL, "debug-sleep-ms", 0, "0",
+     "TEST ONLY: corrupt_rank sleeps this long before each PINN gradient all-reduce", 0},
 };
 
 #define NKEYS WB_ARRAY_LEN(keys)

@@ -5,6 +5,10 @@ usage:
   check_pinn.py same REFERENCE OTHER... [--rtol R]  loss histories agree iteration by iteration
   check_pinn.py resumed WHOLE FIRST SECOND          FIRST's history then SECOND's equals WHOLE's
   check_pinn.py structure FILE RANKS               every table and figure of the PINN suite is there
+  check_pinn.py split FILE SLEEP_MS                rank 1 slept SLEEP_MS before each all-reduce:
+                                                   rank 0 waits, the transfer is not the sleep
+  check_pinn.py events FILE WARMUP                 evaluations and checkpoints stay out of the
+                                                   iteration time; WARMUP iterations left out
 Exits 0 when they agree, 1 otherwise, one line per problem.
 """
 import math
@@ -53,7 +57,10 @@ def structure(path, ranks):
                 problems.append(f"pinn/{t} missing")
         s = f["pinn/summary"]
         for col in ("loss", "rel_l2", "time_per_iter", "compute", "allreduce", "other",
-                    "points_per_s", "gflops", "peak_rss", "params"):
+                    "points_per_s", "gflops", "peak_rss", "params", "time_per_iter_ci_lo",
+                    "time_per_iter_ci_hi", "allreduce_transfer", "allreduce_wait", "stop_check",
+                    "eval_time", "checkpoint_time", "blas_gemm_gflops", "blas_square_gflops",
+                    "gflops_pct_of_blas_bound", "gflops_pct_of_blas_square"):
             v = float(s[col][0])
             if not math.isfinite(v) or v < 0:
                 problems.append(f"summary {col} = {v}")
@@ -61,11 +68,64 @@ def structure(path, ranks):
             problems.append(f"summary ranks {s['ranks'][0]} != {ranks}")
         if s["compute_raw"].shape[0] != ranks:
             problems.append("raw timings not per rank")
+        if not 0 < float(s["gflops_pct_of_blas_bound"][0]) <= 150:
+            problems.append(f"gflops_pct_of_blas_bound {s['gflops_pct_of_blas_bound'][0]} not in (0, 150]")
+        if int(s["warmup_iters"][0]) + int(s["timed_iters"][0]) != int(s["iterations"][0]):
+            problems.append("warm-up and timed iterations do not add up to the iterations")
         sol = f["pinn/solution"]
         if len(sol["u_pred"]) != len(sol["u_exact"]) or len(sol["u_exact"]) < 4:
             problems.append("solution grid incomplete")
         if len(f["pinn/model/params"]) != int(s["params"][0]):
             problems.append("model parameters missing")
+    return problems
+
+
+def split(path, sleep_ms):
+    """Rank 1 slept before each all-reduce: rank 0's wait holds the sleep, the transfer
+    (the last rank's all-reduce) does not."""
+    problems = []
+    with h5py.File(path, "r") as f:
+        s = f["pinn/summary"]
+        wait, xfer = float(s["allreduce_wait"][0]), float(s["allreduce_transfer"][0])
+        allred, compute = float(s["allreduce"][0]), float(s["compute"][0])
+        warm = int(s["warmup_iters"][0])
+        raw = s["wait_raw"][:, 0, warm:]
+        if not wait >= 0.7 * sleep_ms:
+            problems.append(f"allreduce_wait {wait:.3f} ms < 0.7 x {sleep_ms} ms slept")
+        if not xfer < 0.3 * sleep_ms:
+            problems.append(f"allreduce_transfer {xfer:.3f} ms holds the sleep ({sleep_ms} ms)")
+        if not abs(allred - (wait + xfer)) <= 0.3 * sleep_ms:
+            problems.append(f"allreduce {allred:.3f} ms is not wait {wait:.3f} + transfer {xfer:.3f}")
+        if not compute >= 0.9 * sleep_ms:
+            problems.append(f"compute {compute:.3f} ms: the slowest rank's compute lacks the sleep")
+        med = sorted(raw[1].tolist())[len(raw[1]) // 2] * 1e3
+        if not med < 0.3 * sleep_ms:
+            problems.append(f"the sleeping rank waits {med:.3f} ms (median): it arrived last")
+    return problems
+
+
+def events(path, warmup):
+    """Evaluations and checkpoints every iteration, each far longer than an iteration."""
+    problems = []
+    with h5py.File(path, "r") as f:
+        s = f["pinn/summary"]
+        t, ev, ck = (float(s[c][0]) for c in ("time_per_iter", "eval_time", "checkpoint_time"))
+        iters = int(s["iterations"][0])
+        if not t * 4 < ev:
+            problems.append(f"time_per_iter {t:.4f} ms not well below eval_time {ev:.4f} ms")
+        if not ck > 0:
+            problems.append(f"checkpoint_time {ck}")
+        # every iteration evaluates and checkpoints but the last, whose are the final ones
+        if int(s["evaluations"][0]) != iters + 1 or int(s["checkpoints"][0]) != iters:
+            problems.append(f"evaluations {s['evaluations'][0]}, checkpoints {s['checkpoints'][0]}"
+                            f" for {iters} iterations")
+        if s["eval_raw"].shape[2] != iters + 1 or s["iteration_raw"].shape[2] != iters:
+            problems.append("raw series of the wrong length")
+        if int(s["warmup_iters"][0]) != warmup or int(s["timed_iters"][0]) != iters - warmup:
+            problems.append(f"warm-up {s['warmup_iters'][0]}, timed {s['timed_iters'][0]}: not"
+                            f" {warmup} and {iters - warmup}")
+        if s.attrs["warmup_iters_configured"] < warmup:
+            problems.append("warmup_iters_configured missing")
     return problems
 
 
@@ -80,6 +140,10 @@ def main():
         problems = same(args[0], args[1:], rtol)
     elif mode == "resumed":
         problems = resumed(*args)
+    elif mode == "split":
+        problems = split(args[0], float(args[1]))
+    elif mode == "events":
+        problems = events(args[0], int(args[1]))
     else:
         problems = structure(args[0], int(args[1]))
     for p in problems:

@@ -2,7 +2,9 @@
 # PINN training on 1, 2 and 4 ranks: the fp64 loss trajectory does not depend on the rank
 # count (relative difference below 1e-10 over 50 iterations), a checkpointed and resumed
 # run follows the uninterrupted trajectory exactly, a NaN stops every rank with exit 1
-# and keeps the last checkpoint, and the results file holds every PINN table.
+# and keeps the last checkpoint, the results file holds every PINN table, the timing is
+# steady-state (evaluation, checkpoints, warm-up left out; all-reduce wait apart from its
+# transfer) and GFLOP/s is read against the BLAS bound measured in the run.
 . "$WB_SRCDIR/tests/lib/common.sh"
 check="/usr/bin/python3 $WB_SRCDIR/tests/mpi/check_pinn.py"
 small="--suite pinn --width 16 --depth 2 --interior-points 512 --initial-points 64 --boundary-points 64 --log-every 1 --eval-grid 16 --quiet"
@@ -57,6 +59,27 @@ expect_each 4 nan 1
 import h5py, sys
 f = h5py.File('$scratch/nan.ckpt.h5', 'r')
 sys.exit(0 if f.attrs['iteration'] == 10 else 1)" || fail "NaN run: checkpoint of iteration 10 not intact"
+
+# Steady-state timing: an evaluation on a large grid and a checkpoint every iteration stay
+# out of the iteration time (each has its own figure), and the warm-up iterations are left
+# out and counted; a short run keeps one timed iteration.
+# shellcheck disable=SC2086
+wb_mpi 2 --suite pinn --width 16 --depth 2 --interior-points 64 --initial-points 16 \
+    --boundary-points 16 --eval-grid 256 --eval-every 1 --checkpoint-every 1 --pinn-warmup 3 \
+    --pinn-iters 20 --quiet --output-dir "$scratch" --output events.h5 || fail "events run: exit $?"
+$check events "$scratch/events.h5" 3 || fail "evaluation or checkpoints inside the iteration time"
+# shellcheck disable=SC2086
+wb_mpi 2 $small --pinn-iters 2 --output-dir "$scratch" --output short.h5 || fail "short run: exit $?"
+counts=$(/usr/bin/python3 -c "import h5py; s = h5py.File('$scratch/short.h5')['pinn/summary']
+print(int(s['warmup_iters'][0]), int(s['timed_iters'][0]))")
+[ "$counts" = "1 1" ] || fail "2 iterations: warm-up and timed $counts, not 1 1"
+
+# Imbalance: rank 1 sleeps 30 ms before each all-reduce; rank 0's time there is waiting
+# (allreduce_wait), not transfer (allreduce_transfer, the last rank's all-reduce).
+# shellcheck disable=SC2086
+wb_mpi 2 $small --pinn-iters 15 --debug-corrupt-rank 1 --debug-sleep-ms 30 --output-dir "$scratch" \
+    --output sleep.h5 || fail "sleep run: exit $?"
+$check split "$scratch/sleep.h5" 30 || fail "all-reduce wait and transfer not split"
 
 # threads = auto follows the rank's affinity mask: bound to one CPU, one thread; unbound
 # (one rank), every online CPU. The resolved count is in the file.

@@ -666,6 +666,18 @@ void wb_pinn_predict_taylor(struct wb_pinn_model *m, double *out, const double *
         predict_chunk(m, out + p * nc, pts + p * m->d, n - p < chunk ? n - p : chunk, true);
 }
 
+/* The calls of FN(forward) and FN(backward) in mlp_impl.h with L->rows = rows_cap. */
+int wb_pinn_gemm_shapes(const struct wb_pinn_model *m, struct wb_blas_gemm g[3])
+{
+    if (m->depth < 2)
+        return 0;
+    int rows = (int)m->ws->rows_cap, w = m->width, ld = (int)m->ws->ld, calls = m->depth - 1;
+    g[0] = (struct wb_blas_gemm){rows, w, w, ld, ld, ld, false, false, calls};
+    g[1] = (struct wb_blas_gemm){w, w, rows, ld, ld, w, true, true, calls};
+    g[2] = (struct wb_blas_gemm){rows, w, w, ld, w, ld, false, false, calls};
+    return 3;
+}
+
 /* Linear-layer FLOPs (a multiply-add counts 2) of one loss and gradient, as
  * the kernels above execute them; tanh, its chain rule and the loss are
  * elementwise work, not counted (the figure is compared with BLAS peak).

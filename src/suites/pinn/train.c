@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "wavebench/blas_probe.h"
 #include "wavebench/checkpoint.h"
 #include "wavebench/pinn.h"
 #include "wavebench/memory.h"
 #include "wavebench/pinn_backend.h"
+#include "wavebench/pinn_timing.h"
 #include "wavebench/progress.h"
 #include "wavebench/signals.h"
 #ifdef WB_HAVE_OPENBLAS
@@ -250,37 +253,72 @@ static int model_table(const struct wb_pinn_model *m, struct wb_table *t)
     return 0;
 }
 
-/* Per-iteration times of this rank, split as the tables report them. */
-enum { T_COMPUTE, T_ALLREDUCE, T_OTHER, T_COUNT };
+/* The bound probe's time boxes (s) and its square GEMM's largest size. */
+#define PROBE_SHAPES_S 0.1
+#define PROBE_SQUARE_S 0.2
+#define PROBE_SQUARE_MAX 1024
+
+/* The GEMM rates PINN GFLOP/s is read against (blas_probe.h), all ranks together. */
+struct bound {
+    struct wb_blas_gemm gemm[3]; /* the network's GEMMs (wb_pinn_gemm_shapes) */
+    int n_gemm;
+    struct wb_blas_rate shapes, square; /* this rank's */
+    double shapes_gflops, square_gflops; /* sum over ranks; NaN when not probed */
+};
 
 struct run_figures {
     int64_t start, done;      /* first iteration of this invocation, iterations run */
     double terms[WB_PINN_NTERMS], loss, rel_l2;
-    double mean[T_COUNT];     /* max over ranks of each rank's mean seconds per iteration */
-    double wall;              /* seconds of the timed loop, max over ranks */
+    struct wb_pinn_timing timing; /* steady state, slowest rank per iteration */
+    struct bound bound;
     int threads;              /* compute threads of each rank, as resolved */
 };
 
+/* The GEMM shapes as text, e.g. "240x64x64 NN lda 64 ldb 64 ldc 64 beta 0 (x3); ...". */
+static void shapes_text(char *out, size_t len, const struct bound *b)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < b->n_gemm && used < len; i++) {
+        const struct wb_blas_gemm *g = &b->gemm[i];
+        int n = snprintf(out + used, len - used, "%s%dx%dx%d %s lda %d ldb %d ldc %d beta %d (x%d)",
+                         i ? "; " : "", g->m, g->n, g->k, g->trans_a ? "TN" : "NN", g->lda,
+                         g->ldb, g->ldc, g->accumulate ? 1 : 0, g->calls);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
 static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
                          const struct wb_pinn_model *m, const struct run_figures *f,
-                         double *const times[T_COUNT], struct wb_table *t)
+                         double *const series[WB_PINN_T_COUNT], const struct wb_pinn_events *ev,
+                         struct wb_table *t)
 {
     const struct wb_pinn_config *pc = &cfg->pinn;
+    const struct wb_pinn_timing *tm = &f->timing;
     struct wb_pinn_counts g = global_counts(pc);
     int64_t points = total_points(&g, pc->hard_constraints);
-    double per_iter = f->done ? f->wall / (double)f->done : NAN;
+    const struct wb_summary *it = &tm->s[WB_PINN_T_ITER].slowest;
+    double per_iter = it->median; /* NaN without timed iterations */
     double flops = wb_pinn_flops_per_iter(m->d, m->width, m->depth, m->hard, &g);
+    double gflops = flops / per_iter / 1e9;
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double rss = (double)ru.ru_maxrss / 1024.0, rss_max; /* KiB -> MiB */
     MPI_Allreduce(&rss, &rss_max, 1, MPI_DOUBLE, MPI_MAX, w->comm);
 
-    static const char *const raw_names[T_COUNT] = {"compute_raw", "allreduce_raw", "other_raw"};
-    int raw[T_COUNT];
-    for (int k = 0; k < T_COUNT; k++)
+    static const char *const raw_names[WB_PINN_T_COUNT] = {
+        "iteration_raw", "compute_raw", "allreduce_raw", "wait_raw", "other_raw", "stop_check_raw"};
+    static const char *const ev_names[WB_PINN_EV_COUNT] = {"eval_raw", "checkpoint_raw"};
+    int raw[WB_PINN_T_COUNT], raw_ev[WB_PINN_EV_COUNT];
+    for (int k = 0; k < WB_PINN_T_COUNT; k++)
         if ((raw[k] = wb_table_add_raw(t, raw_names[k], "s", f->done ? (size_t)f->done : 1)) < 0)
             return -1;
+    for (int k = 0; k < WB_PINN_EV_COUNT; k++)
+        if (ev->n[k] && (raw_ev[k] = wb_table_add_raw(t, ev_names[k], "s", (size_t)ev->n[k])) < 0)
+            return -1;
+    const double ms = 1e3;
+#define MEDIAN_MS(k) (tm->s[k].slowest.median * ms)
     struct {
         const char *name;
         enum wb_col_role role;
@@ -296,21 +334,45 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
         {"ranks", WB_ROLE_CONTEXT, WB_BETTER_NONE, "ranks", "", 5, 0, w->size},
         {"localities", WB_ROLE_CONTEXT, WB_BETTER_NONE, "nodes", "", 5, 0, w->n_localities},
         {"iterations", WB_ROLE_CONTEXT, WB_BETTER_NONE, "iters", "", 7, 0, (double)(f->start + f->done)},
+        {"warmup_iters", WB_ROLE_CONTEXT, WB_BETTER_NONE, "warm", "", 4, 0, (double)tm->warmup},
+        {"timed_iters", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "", 0, 0, (double)tm->timed},
         {"loss", WB_ROLE_FIGURE, WB_BETTER_LOWER, "loss", "", 10, -2, f->loss},
         {"pde", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_PDE]},
         {"ic", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_IC]},
         {"ict", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_ICT]},
         {"bc", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_BC]},
         {"rel_l2", WB_ROLE_FIGURE, WB_BETTER_LOWER, "rel L2", "", 9, -2, f->rel_l2},
-        {"time_per_iter", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t/iter", "ms", 8, 3, per_iter * 1e3},
-        {"compute", WB_ROLE_FIGURE, WB_BETTER_LOWER, "compute", "ms", 8, 3, f->mean[T_COMPUTE] * 1e3},
-        {"allreduce", WB_ROLE_FIGURE, WB_BETTER_LOWER, "allred", "ms", 7, 3, f->mean[T_ALLREDUCE] * 1e3},
-        {"other", WB_ROLE_FIGURE, WB_BETTER_LOWER, "other", "ms", 7, 3, f->mean[T_OTHER] * 1e3},
+        {"time_per_iter", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t/iter", "ms", 8, 3, per_iter * ms},
+        {"time_per_iter_ci_lo", WB_ROLE_SPREAD, WB_BETTER_NONE, NULL, "ms", 0, 0, it->ci_lo * ms},
+        {"time_per_iter_ci_hi", WB_ROLE_SPREAD, WB_BETTER_NONE, NULL, "ms", 0, 0, it->ci_hi * ms},
+        {"time_per_iter_min", WB_ROLE_SPREAD, WB_BETTER_NONE, NULL, "ms", 0, 0, it->min * ms},
+        {"time_per_iter_max", WB_ROLE_SPREAD, WB_BETTER_NONE, NULL, "ms", 0, 0, it->max * ms},
+        {"compute", WB_ROLE_FIGURE, WB_BETTER_LOWER, "compute", "ms", 8, 3, MEDIAN_MS(WB_PINN_T_COMPUTE)},
+        {"allreduce", WB_ROLE_FIGURE, WB_BETTER_LOWER, "allred", "ms", 7, 3, MEDIAN_MS(WB_PINN_T_ALLREDUCE)},
+        {"allreduce_transfer", WB_ROLE_FIGURE, WB_BETTER_LOWER, "xfer", "ms", 7, 3,
+         tm->transfer.slowest.median * ms},
+        {"allreduce_wait", WB_ROLE_FIGURE, WB_BETTER_LOWER, "wait", "ms", 7, 3, MEDIAN_MS(WB_PINN_T_WAIT)},
+        {"other", WB_ROLE_FIGURE, WB_BETTER_LOWER, "other", "ms", 7, 3, MEDIAN_MS(WB_PINN_T_OTHER)},
+        {"stop_check", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "ms", 0, 0, MEDIAN_MS(WB_PINN_T_STOP)},
+        {"eval_time", WB_ROLE_FIGURE, WB_BETTER_LOWER, "eval", "ms", 8, 2,
+         tm->ev[WB_PINN_EV_EVAL].slowest.median * ms},
+        {"evaluations", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "", 0, 0, (double)ev->n[WB_PINN_EV_EVAL]},
+        {"checkpoint_time", WB_ROLE_FIGURE, WB_BETTER_LOWER, "ckpt", "ms", 8, 2,
+         tm->ev[WB_PINN_EV_CHECKPOINT].slowest.median * ms},
+        {"checkpoints", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "", 0, 0,
+         (double)ev->n[WB_PINN_EV_CHECKPOINT]},
         {"points_per_s", WB_ROLE_FIGURE, WB_BETTER_HIGHER, "points/s", "", 10, -2, (double)points / per_iter},
-        {"gflops", WB_ROLE_FIGURE, WB_BETTER_HIGHER, "GFLOP/s", "", 8, 2, flops / per_iter / 1e9},
+        {"gflops", WB_ROLE_FIGURE, WB_BETTER_HIGHER, "GFLOP/s", "", 8, 2, gflops},
+        {"blas_gemm_gflops", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "", 0, 0, f->bound.shapes_gflops},
+        {"blas_square_gflops", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "", 0, 0, f->bound.square_gflops},
+        {"gflops_pct_of_blas_bound", WB_ROLE_FIGURE, WB_BETTER_HIGHER, "%BLAS", "", 6, 1,
+         100 * gflops / f->bound.shapes_gflops},
+        {"gflops_pct_of_blas_square", WB_ROLE_CONTEXT, WB_BETTER_NONE, "%BLASsq", "", 7, 1,
+         100 * gflops / f->bound.square_gflops},
         {"flops_per_iter", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "", 0, 0, flops},
         {"peak_rss", WB_ROLE_FIGURE, WB_BETTER_LOWER, "peak mem", "MiB", 8, 1, rss_max},
     };
+#undef MEDIAN_MS
     int ci_problem = wb_table_add_col(t, "problem", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE,
                                       "problem", "", "", 7, 0);
     int ci_prec = wb_table_add_col(t, "precision", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE, "prec",
@@ -327,9 +389,12 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
     wb_table_set_str(t, 0, ci_prec, wb_precision_name(pc->precision));
     for (size_t i = 0; i < WB_ARRAY_LEN(figs); i++)
         wb_table_set_f64(t, 0, cols[i], figs[i].value);
-    for (int k = 0; k < T_COUNT; k++)
+    for (int k = 0; k < WB_PINN_T_COUNT; k++)
         if (f->done)
-            memcpy(wb_table_raw(t, raw[k], 0), times[k], sizeof(double) * (size_t)f->done);
+            memcpy(wb_table_raw(t, raw[k], 0), series[k], sizeof(double) * (size_t)f->done);
+    for (int k = 0; k < WB_PINN_EV_COUNT; k++)
+        if (ev->n[k])
+            memcpy(wb_table_raw(t, raw_ev[k], 0), ev->t[k], sizeof(double) * (size_t)ev->n[k]);
     wb_table_attr_text(t, "backend", wb_backend_name(cfg->backend));
     wb_table_attr_text(t, "hard_constraints", pc->hard_constraints ? "yes" : "no");
     wb_table_attr_num(t, "interior_points", (double)pc->n_interior);
@@ -342,9 +407,42 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
                                    : "auto: min(CPUs in the rank's affinity mask, online CPUs / "
                                      "ranks on the node)");
     wb_table_attr_text(t, "checkpoint", cfg->checkpoint_path);
+    wb_table_attr_num(t, "warmup_iters_configured", (double)pc->warmup_iters);
     wb_table_attr_text(t, "timing",
-                       "s/iter: wall time of the loop / iterations (slowest rank); compute, "
-                       "allreduce, other: max over ranks of each rank's mean");
+                       "t/iter, compute, allreduce, other, stop_check: per iteration the slowest "
+                       "rank, median over the timed iterations (the first warmup_iters left out); "
+                       "t/iter excludes evaluation, checkpoints and the stop check");
+    wb_table_attr_text(t, "timing_allreduce",
+                       "allreduce: the rank's time in the gradient all-reduce, waiting included; "
+                       "allreduce_transfer: min over ranks per iteration (the last to arrive "
+                       "waits least); allreduce_wait: the rank's all-reduce less that min");
+    wb_table_attr_text(t, "timing_events",
+                       "eval_time, checkpoint_time: per evaluation of rel L2 on the grid / "
+                       "checkpoint write (the final ones included), slowest rank, median");
+    if (cfg->backend != WB_BACKEND_CPU) {
+        wb_table_attr_text(t, "blas_probe", "not measured: the GEMMs run on the device");
+        return 0;
+    }
+    char text[256];
+    wb_table_attr_text(t, "blas_probe",
+                       "GEMM GFLOP/s measured after training on every rank at once, summed over "
+                       "ranks, best of up to 3 calls; gflops_pct_of_blas_bound = gflops / "
+                       "blas_gemm_gflops");
+    shapes_text(text, sizeof text, &f->bound);
+    wb_table_attr_text(t, "blas_gemm_shapes", text[0] ? text : "none (depth 1: no GEMMs)");
+    snprintf(text, sizeof text,
+             "%d threads a rank at once, each single-threaded BLAS on its own operands, as "
+             "training does; %d repetitions a call",
+             f->threads, f->bound.shapes.size);
+    wb_table_attr_text(t, "blas_gemm_rule", text);
+    wb_table_attr_num(t, "blas_square_size", f->bound.square.size);
+    wb_table_attr_text(t, "blas_square_rule",
+#ifdef WB_HAVE_OPENBLAS
+                       "one n x n x n GEMM NN a rank, the BLAS's own threads set to threads"
+#else
+                       "one n x n x n GEMM NN a rank, the BLAS's default threads"
+#endif
+    );
     return 0;
 }
 
@@ -418,7 +516,8 @@ static void state_out(const struct wb_world *w, const struct backend *b, struct 
 static int train(const struct wb_world *w, const struct wb_config *cfg, const struct backend *b,
                  const struct eval *ev, struct wb_pinn_model *m, struct wb_pinn_adam *opt,
                  struct wb_table *hist, const struct history_cols *hc, struct run_figures *f,
-                 double *const times[T_COUNT], struct wb_error *err)
+                 double *const series[WB_PINN_T_COUNT], struct wb_pinn_events *events,
+                 struct wb_error *err)
 {
     const struct wb_pinn_config *pc = &cfg->pinn;
     const double weights[WB_PINN_NTERMS] = {pc->w_pde, pc->w_ic, pc->w_ict, pc->w_bc};
@@ -450,6 +549,11 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
         /* Test-only (debug.nan_iteration): this rank's loss share turns NaN. */
         if (cfg->debug_corrupt_rank == w->rank && cfg->debug_nan_iteration == it)
             or_abort(w, b->ops->poison(b->ctx, err), err);
+        /* Test-only (debug.sleep_ms): this rank reaches the all-reduce late, the others wait. */
+        if (cfg->debug_corrupt_rank == w->rank && cfg->debug_sleep_ms > 0)
+            nanosleep(&(struct timespec){cfg->debug_sleep_ms / 1000,
+                                         cfg->debug_sleep_ms % 1000 * 1000000},
+                      NULL);
         /* The global terms ride in the gradient's last slots: every rank sees the same. */
         or_abort(w, b->ops->allreduce(b->ctx, f->terms, err), err);
         double compute, allreduce;
@@ -465,11 +569,14 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
         }
         double lr = wb_pinn_adam_lr(opt);
         or_abort(w, b->ops->step(b->ctx, opt, err), err);
-        f->done++;
-        /* "Other" is completed at the end of the iteration; a break before leaves it 0. */
-        times[T_COMPUTE][f->done - 1] = compute;
-        times[T_ALLREDUCE][f->done - 1] = allreduce;
-        times[T_OTHER][f->done - 1] = 0;
+        int64_t i = f->done++;
+        /* The iteration's own time is completed at its end; a break before leaves it
+         * compute + all-reduce. */
+        series[WB_PINN_T_COMPUTE][i] = compute;
+        series[WB_PINN_T_ALLREDUCE][i] = allreduce;
+        series[WB_PINN_T_ITER][i] = compute + allreduce;
+        series[WB_PINN_T_OTHER][i] = series[WB_PINN_T_STOP][i] = 0;
+        double side = 0; /* seconds of this iteration's evaluation and checkpoint */
         int64_t next = it + 1;
         /* The first second of training is the probe for how long the rest will take; this
          * iteration's start time closes it (no extra clock read in the loop). */
@@ -493,9 +600,12 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
                 status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (loss history)");
                 break;
             }
-            if (evaluate)
+            if (evaluate) {
+                double te = MPI_Wtime();
                 wb_table_set_f64(hist, (size_t)row, hc->rel_l2,
                                  rel_l2(w, b, ev, m->problem, pc->eval_grid));
+                side += events->t[WB_PINN_EV_EVAL][events->n[WB_PINN_EV_EVAL]++] = MPI_Wtime() - te;
+            }
             double pps = (double)total_points(&g, m->hard) * (double)f->done /
                          (MPI_Wtime() - t_start);
             snprintf(detail, sizeof detail, "iter %lld/%lld loss %.3e points/s %.3g",
@@ -503,12 +613,19 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
             wb_progress_update(&progress, (double)next / (double)pc->iters, false, detail);
         }
         if (pc->checkpoint_every && next % pc->checkpoint_every == 0 && next < pc->iters) {
+            double tc = MPI_Wtime();
             state_out(w, b, m, opt);
-            if ((status = checkpoint(w, cfg, m, opt, next, err)) != WB_OK)
+            status = checkpoint(w, cfg, m, opt, next, err);
+            side += events->t[WB_PINN_EV_CHECKPOINT][events->n[WB_PINN_EV_CHECKPOINT]++] =
+                MPI_Wtime() - tc;
+            if (status != WB_OK)
                 break;
         }
+        double ts = MPI_Wtime();
         int any_stop = wb_world_stop_requested(w);
-        times[T_OTHER][f->done - 1] = MPI_Wtime() - t2;
+        series[WB_PINN_T_STOP][i] = MPI_Wtime() - ts;
+        series[WB_PINN_T_ITER][i] = ts - t0 - side;
+        series[WB_PINN_T_OTHER][i] = ts - t2 - side;
         if (any_stop) {
             status = WB_FAIL(err, WB_ERR_INTERRUPTED,
                              "pinn: stop requested (%s) after iteration %lld; checkpoint "
@@ -517,18 +634,51 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
             break;
         }
     }
-    double wall = MPI_Wtime() - t_start;
     state_out(w, b, m, opt); /* the final checkpoint and the tables read the host */
-    MPI_Allreduce(&wall, &f->wall, 1, MPI_DOUBLE, MPI_MAX, w->comm);
-    for (int k = 0; k < T_COUNT; k++) {
-        double mean = 0;
-        for (int64_t i = 0; i < f->done; i++)
-            mean += times[k][i] / (double)f->done;
-        MPI_Allreduce(&mean, &f->mean[k], 1, MPI_DOUBLE, MPI_MAX, w->comm);
-    }
     wb_progress_update(&progress, (double)(f->start + f->done) / (double)pc->iters, true, detail);
     wb_progress_end(&progress);
     return status;
+}
+
+/* Collective: the GEMM rates of this machine's BLAS at the network's shapes and at a large
+ * square shape, every rank at once as in training, summed over ranks into bd. NaN on the
+ * cuda backend (its GEMMs are cuBLAS's), and the shapes' rate for depth 1 (no GEMMs). */
+static int probe_bound(const struct wb_world *w, const struct wb_config *cfg,
+                       const struct wb_pinn_model *m, int threads, struct bound *bd,
+                       struct wb_error *err)
+{
+    double rates[2] = {NAN, NAN};
+    bd->shapes_gflops = bd->square_gflops = NAN;
+    if (cfg->backend != WB_BACKEND_CPU)
+        return WB_OK;
+    bd->n_gemm = wb_pinn_gemm_shapes(m, bd->gemm);
+    MPI_Barrier(w->comm);
+    if (bd->n_gemm && wb_blas_probe_sequence(&bd->shapes, bd->gemm, bd->n_gemm, m->precision,
+                                             threads, PROBE_SHAPES_S, err) == WB_OK)
+        rates[0] = bd->shapes.gflops;
+    MPI_Barrier(w->comm);
+    if (err->status == WB_OK && wb_blas_probe_square(&bd->square, PROBE_SQUARE_MAX, m->precision,
+                                                     threads, PROBE_SQUARE_S, err) == WB_OK)
+        rates[1] = bd->square.gflops;
+    int status = wb_world_agree(w, err);
+    if (status == WB_OK)
+        WB_MPI_CHECK(err, MPI_Allreduce(MPI_IN_PLACE, rates, 2, MPI_DOUBLE, MPI_SUM, w->comm));
+    bd->shapes_gflops = rates[0];
+    bd->square_gflops = rates[1];
+    return status;
+}
+
+/* Collective: the wait/transfer split and the steady-state summary of the loop's times. */
+static int summarize_times(const struct wb_world *w, const struct wb_config *cfg,
+                           struct run_figures *f, double *const series[WB_PINN_T_COUNT],
+                           const struct wb_pinn_events *events, struct wb_error *err)
+{
+    WB_MPI_CHECK(err, wb_pinn_timing_split_wait(series[WB_PINN_T_WAIT], series[WB_PINN_T_ALLREDUCE],
+                                                f->done, w->comm));
+    WB_MPI_CHECK(err, wb_pinn_timing_summarize(&f->timing, series, f->done,
+                                               wb_pinn_timing_warmup(cfg->pinn.warmup_iters, f->done),
+                                               events, w->comm));
+    return WB_OK;
 }
 
 int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
@@ -540,7 +690,8 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     struct wb_pinn_model m = {0};
     struct wb_pinn_adam opt = {0};
     struct run_figures f = {0};
-    double *times[T_COUNT] = {NULL};
+    double *series[WB_PINN_T_COUNT] = {NULL};
+    struct wb_pinn_events events = {{NULL}, {0}};
 
     int cpus = resolved_threads(w, pc);
     f.threads = cpus;
@@ -554,10 +705,13 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     if (err->status == WB_OK)
         wb_pinn_adam_create(&opt, pc->precision, m.n_params, pc->lr, pc->lr_decay,
                             pc->decay_steps, err);
-    for (int k = 0; k < T_COUNT && err->status == WB_OK; k++)
-        if (!(times[k] = malloc(sizeof(double) * (size_t)pc->iters)))
+    /* Events: at most one per iteration, and the final evaluation and checkpoint. */
+    for (int k = 0; k < WB_PINN_T_COUNT + WB_PINN_EV_COUNT && err->status == WB_OK; k++) {
+        double **p = k < WB_PINN_T_COUNT ? &series[k] : &events.t[k - WB_PINN_T_COUNT];
+        if (!(*p = malloc(sizeof(double) * (size_t)(pc->iters + 1))))
             WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (timings of %lld iterations)",
                     (long long)pc->iters);
+    }
     int status = wb_world_agree(w, err);
     if (status == WB_OK) {
         wb_pinn_model_init(&m, (uint64_t)pc->seed);
@@ -594,18 +748,37 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         status = WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
 
     if (status == WB_OK) {
-        status = train(w, cfg, &b, &ev, &m, &opt, hist, &hc, &f, times, err);
+        status = train(w, cfg, &b, &ev, &m, &opt, hist, &hc, &f, series, &events, err);
         int ran = f.done > 0;
         /* After a NaN the parameters are garbage: keep the previous checkpoint. */
         if ((status == WB_OK || status == WB_ERR_INTERRUPTED) && ran) {
             struct wb_error cerr;
             wb_error_clear(&cerr);
-            if (checkpoint(w, cfg, &m, &opt, f.start + f.done, &cerr) != WB_OK && status == WB_OK) {
+            double tc = MPI_Wtime();
+            int cs = checkpoint(w, cfg, &m, &opt, f.start + f.done, &cerr);
+            events.t[WB_PINN_EV_CHECKPOINT][events.n[WB_PINN_EV_CHECKPOINT]++] = MPI_Wtime() - tc;
+            if (cs != WB_OK && status == WB_OK) {
                 wb_error_set(err, cerr.status, cerr.file, cerr.line, "%s", cerr.msg);
                 status = cerr.status;
             }
         }
-        f.rel_l2 = status == WB_ERR_RUNTIME ? NAN : rel_l2(w, &b, &ev, m.problem, pc->eval_grid);
+        f.rel_l2 = NAN;
+        if (status != WB_ERR_RUNTIME) {
+            double te = MPI_Wtime();
+            f.rel_l2 = rel_l2(w, &b, &ev, m.problem, pc->eval_grid);
+            events.t[WB_PINN_EV_EVAL][events.n[WB_PINN_EV_EVAL]++] = MPI_Wtime() - te;
+        }
+        /* Timing and probe failures are the run's only when it has none of its own. */
+        struct wb_error terr;
+        wb_error_clear(&terr);
+        if (summarize_times(w, cfg, &f, series, &events, &terr) == WB_OK && status == WB_OK)
+            probe_bound(w, cfg, &m, cpus, &f.bound, &terr);
+        else
+            f.bound.shapes_gflops = f.bound.square_gflops = NAN;
+        if (terr.status != WB_OK && status == WB_OK) {
+            wb_error_set(err, terr.status, terr.file, terr.line, "%s", terr.msg);
+            status = terr.status;
+        }
         if (hist->nrows && status != WB_ERR_RUNTIME)
             wb_table_set_f64(hist, hist->nrows - 1, hc.rel_l2, f.rel_l2);
         snprintf(title, sizeof title, "pinn %s, %s: summary (rel L2 on a %lld-point grid per axis)",
@@ -615,15 +788,17 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         struct wb_table *sol = wb_results_new_table(results, "pinn/solution",
                                                     "pinn: predicted and exact solution on the grid");
         struct wb_table *mod = wb_results_new_table(results, "pinn/model", "pinn: final parameters");
-        if (!sum || !sol || !mod || summary_table(w, cfg, &m, &f, times, sum) != 0 ||
+        if (!sum || !sol || !mod || summary_table(w, cfg, &m, &f, series, &events, sum) != 0 ||
             solution_table(w, cfg, &b, &m, sol) != 0 || model_table(&m, mod) != 0)
             WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
         int table_status = wb_world_agree(w, err);
         if (status == WB_OK)
             status = table_status;
     }
-    for (int k = 0; k < T_COUNT; k++)
-        free(times[k]);
+    for (int k = 0; k < WB_PINN_T_COUNT; k++)
+        free(series[k]);
+    for (int k = 0; k < WB_PINN_EV_COUNT; k++)
+        free(events.t[k]);
     free(ev.pts);
     free(ev.u);
     free(ev.ex);
