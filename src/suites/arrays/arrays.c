@@ -454,6 +454,7 @@ static void describe(struct wb_table *t, const struct run_state *st)
     wb_table_attr_num(t, "bound_seconds", st->bound.seconds);
     snprintf(text, sizeof text, "blocks of %d, %d lanes, pairwise", WB_AK_BLOCK, WB_AK_ACC);
     wb_table_attr_text(t, "summation", text);
+    wb_table_attr_text(t, "kernel_flags", wb_ak_build_flags());
     wb_table_attr_text(t, "tolerance",
                        "sum, dot, norm: the summation's stage-by-stage bound, 0 while every "
                        "partial sum is an integer its type holds; others exact");
@@ -520,9 +521,10 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
                   struct wb_results *results, struct wb_error *err)
 {
     const struct wb_arrays_config *ac = &cfg->arrays;
-    char title[160];
+    char title[256];
     snprintf(title, sizeof title,
-             "distributed arrays, %d ranks on %d localities; time: median over %lld repetitions of the slowest rank",
+             "distributed arrays, %d ranks on %d localities; time: median over %lld repetitions "
+             "of the slowest rank (the rank average is time_rank_avg in the file)",
              w->size, w->n_localities, (long long)ac->reps);
     struct run_state st = {.w = w, .cfg = cfg, .huge = 1};
     st.t = wb_results_new_table(results, "arrays/ops", title);

@@ -402,6 +402,9 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
     wb_table_attr_num(t, "boundary_points", (double)pc->n_boundary);
     wb_table_attr_num(t, "resumed_from_iteration", (double)f->start);
     wb_table_attr_num(t, "threads", f->threads);
+    wb_table_attr_text(t, "kernel_variant", cfg->backend == WB_BACKEND_CPU
+                                                ? wb_pinn_kernel_variant()
+                                                : "device kernels (see the CUDA module)");
     wb_table_attr_text(t, "threads_rule",
                        pc->threads ? "configured"
                                    : "auto: min(CPUs in the rank's affinity mask, online CPUs / "
