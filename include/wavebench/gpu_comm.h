@@ -5,7 +5,9 @@
 
 #include <stddef.h>
 
-#include "config.h"
+/* The build's config.h (WB_HAVE_NCCL), by the include path: "config.h" would find
+ * wavebench/config.h beside this header and leave NCCL out of every file including it. */
+#include <config.h>
 #include "wavebench/world.h"
 #ifdef WB_HAVE_NCCL
 #include <nccl.h>
