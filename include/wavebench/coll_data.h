@@ -16,6 +16,9 @@
  *   other rank, whatever the rank count, is wrong (exact in float up to 2^19 ranks);
  * - a salt (the sweep's step) shifts the pattern, so what one size left in a buffer is wrong
  *   for the next.
+ * - blocked inputs (reduce_scatter, alltoall) start each block one element further on in
+ *   the pattern (coll_desc.c), so a block handed to the wrong rank is wrong even where a
+ *   block's length is a multiple of the period.
  * They repeat with period WB_COLL_DATA_PERIOD in the element index, so the values of any run
  * of elements are a table of WB_COLL_DATA_PERIOD entries (wb_coll_data_tabulate) that a check
  * indexes by element index mod the period: the host check below and the device kernels

@@ -462,6 +462,75 @@ static void test_simulated_many_ranks(void **state)
     assert_int_equal(wb_coll_data_count_wrong(moved[3 + 31], WB_DTYPE_FLOAT, &p, 3 * N, N), N);
 }
 
+/* Rank r's send buffer of s (double elements) as the descriptor's input regions fill it. */
+static void fill_send(const struct wb_coll_desc *d, struct wb_coll_shape s, int r, double *send)
+{
+    struct wb_coll_region reg;
+    struct wb_coll_data_period p;
+    s.rank = r;
+    for (int k = 0; d->input(&s, k, &reg); k++) {
+        assert_int_equal(reg.buf, WB_COLL_SEND);
+        wb_coll_data_tabulate(&p, reg.op, reg.src, s.nranks, s.salt,
+                              wb_coll_data_kind(d->reduction, s.nranks));
+        wb_coll_data_fill(send + reg.at, WB_DTYPE_DOUBLE, &p, reg.offset, reg.n);
+    }
+}
+
+/* Wrong elements of rank r's receive buffer recv under the descriptor's result regions. */
+static int64_t wrong_recv(const struct wb_coll_desc *d, struct wb_coll_shape s, int r,
+                          const double *recv)
+{
+    struct wb_coll_region reg;
+    struct wb_coll_data_period p;
+    int64_t wrong = 0;
+    s.rank = r;
+    for (int k = 0; d->result(&s, k, &reg); k++) {
+        wb_coll_data_tabulate(&p, reg.op, reg.src, s.nranks, s.salt,
+                              wb_coll_data_kind(d->reduction, s.nranks));
+        wrong += wb_coll_data_count_wrong(recv + reg.at, WB_DTYPE_DOUBLE, &p, reg.offset, reg.n);
+    }
+    return wrong;
+}
+
+/* Blocks whose length is a multiple of the data's period (62 = 2 x 31): a simulated
+ * reduce_scatter and alltoall that deliver the right blocks check clean; one that hands
+ * rank r the block meant for r + 1 is wrong in every element. */
+static void test_blocks_at_the_period(void **state)
+{
+    (void)state;
+    enum { RANKS = 4, COUNT = 2 * WB_COLL_DATA_PERIOD };
+    static double send[RANKS][RANKS * COUNT], recv[RANKS * COUNT];
+    static const int colls[] = {WB_COLL_REDUCE_SCATTER, WB_COLL_ALLTOALL};
+    for (size_t c = 0; c < WB_ARRAY_LEN(colls); c++) {
+        int coll = colls[c];
+        const struct wb_coll_desc *d = wb_coll_desc_get(coll);
+        struct wb_coll_shape s = {.nranks = RANKS, .root = -1, .dtype = WB_DTYPE_DOUBLE,
+                                  .op = WB_REDOP_SUM, .salt = 3};
+        wb_coll_desc_counts(&s.cnt, d, RANKS * COUNT * sizeof(double), sizeof(double), RANKS);
+        assert_int_equal(s.cnt.count, COUNT);
+        for (int r = 0; r < RANKS; r++)
+            fill_send(d, s, r, send[r]);
+        for (int shift = 0; shift < 2; shift++)
+            for (int r = 0; r < RANKS; r++) {
+                int b = (r + shift) % RANKS; /* the block this rank is handed */
+                if (coll == WB_COLL_REDUCE_SCATTER)
+                    for (size_t k = 0; k < COUNT; k++) {
+                        recv[k] = 0;
+                        for (int q = 0; q < RANKS; q++)
+                            recv[k] += send[q][(size_t)b * COUNT + k];
+                    }
+                else
+                    for (int q = 0; q < RANKS; q++)
+                        memcpy(recv + (size_t)q * COUNT, send[q] + (size_t)b * COUNT,
+                               sizeof(double) * COUNT);
+                int64_t want = shift == 0 ? 0
+                               : coll == WB_COLL_REDUCE_SCATTER ? COUNT
+                                                                : (int64_t)RANKS * COUNT;
+                assert_int_equal(wrong_recv(d, s, r, recv), want);
+            }
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct wb_error err;
@@ -476,6 +545,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_checker_accepts_and_rejects),
         cmocka_unit_test(test_fill_and_gather_check),
         cmocka_unit_test(test_simulated_many_ranks),
+        cmocka_unit_test(test_blocks_at_the_period),
         cmocka_unit_test(test_regions),
         cmocka_unit_test(test_every_descriptor_mpi),
         cmocka_unit_test(test_falsified_result_counted),

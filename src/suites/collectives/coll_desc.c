@@ -33,6 +33,23 @@ static int input_own(const struct wb_coll_shape *s, int k, struct wb_coll_region
                             -1, s->rank, 0);
 }
 
+/* Where block b of a blocked input starts in the data's element index: one further element
+ * per block, so that neighbouring blocks differ even when a block's length is a multiple
+ * of the data's period (a block delivered to the wrong rank shows). */
+static size_t block_offset(const struct wb_coll_shape *s, size_t b)
+{
+    return b * (s->cnt.count + 1);
+}
+
+/* The rank's input as nranks blocks of count elements (reduce_scatter, alltoall), in the
+ * receive buffer when in place. */
+static int input_blocks(const struct wb_coll_shape *s, int k, struct wb_coll_region *r)
+{
+    return k < s->nranks && region(r, s->in_place ? WB_COLL_RECV : WB_COLL_SEND,
+                                   (size_t)k * s->cnt.count, s->cnt.count, -1, s->rank,
+                                   block_offset(s, (size_t)k));
+}
+
 /* ---- allreduce ---- */
 
 static int result_allreduce(const struct wb_coll_shape *s, int k, struct wb_coll_region *r)
@@ -67,7 +84,7 @@ static int mpi_reduce(const struct wb_coll_shape *s, const struct wb_coll_mpi *m
 static int result_reduce_scatter(const struct wb_coll_shape *s, int k, struct wb_coll_region *r)
 {
     return k == 0 && region(r, WB_COLL_RECV, 0, s->cnt.recv_count, s->op, 0,
-                            (size_t)s->rank * s->cnt.recv_count);
+                            block_offset(s, (size_t)s->rank));
 }
 
 static int mpi_reduce_scatter(const struct wb_coll_shape *s, const struct wb_coll_mpi *m)
@@ -129,7 +146,7 @@ static int mpi_broadcast(const struct wb_coll_shape *s, const struct wb_coll_mpi
 static int result_alltoall(const struct wb_coll_shape *s, int k, struct wb_coll_region *r)
 {
     return k < s->nranks && region(r, WB_COLL_RECV, (size_t)k * s->cnt.count, s->cnt.count, -1, k,
-                                   (size_t)s->rank * s->cnt.count);
+                                   block_offset(s, (size_t)s->rank));
 }
 
 static int mpi_alltoall(const struct wb_coll_shape *s, const struct wb_coll_mpi *m)
@@ -151,7 +168,7 @@ static const struct wb_coll_desc table[WB_COLL_COUNT] = {
                         .result = result_reduce, .mpi = mpi_reduce},
     [WB_COLL_REDUCE_SCATTER] = {.coll = WB_COLL_REDUCE_SCATTER, .reduction = true,
                                 .send_blocks = true, .placements = BOTH,
-                                .busbw_factor = busbw_blocks, .input = input_own,
+                                .busbw_factor = busbw_blocks, .input = input_blocks,
                                 .result = result_reduce_scatter, .mpi = mpi_reduce_scatter},
     [WB_COLL_ALLGATHER] = {.coll = WB_COLL_ALLGATHER, .recv_blocks = true, .placements = BOTH,
                            .busbw_factor = busbw_blocks, .input = input_allgather,
@@ -161,7 +178,7 @@ static const struct wb_coll_desc table[WB_COLL_COUNT] = {
                            .input = input_broadcast, .result = result_broadcast,
                            .mpi = mpi_broadcast},
     [WB_COLL_ALLTOALL] = {.coll = WB_COLL_ALLTOALL, .send_blocks = true, .recv_blocks = true,
-                          .placements = BOTH, .busbw_factor = busbw_blocks, .input = input_own,
+                          .placements = BOTH, .busbw_factor = busbw_blocks, .input = input_blocks,
                           .result = result_alltoall, .mpi = mpi_alltoall},
 };
 
