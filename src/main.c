@@ -11,6 +11,7 @@
 #include "wavebench/backend.h"
 #include "wavebench/collectives.h"
 #include "wavebench/config.h"
+#include "wavebench/devices.h"
 #include "wavebench/h5.h"
 #include "wavebench/push.h"
 #include "wavebench/tools.h"
@@ -108,6 +109,11 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
                       const struct wb_backends *be, struct wb_results *res, struct wb_error *err)
 {
     int status = WB_OK;
+    /* First the devices the figures will come from, printed like a suite's table. */
+    if (be->cuda && (status = wb_devices_table(res, w, &be->gpu, err)) != WB_OK)
+        return status;
+    if (be->cuda && w->rank == 0 && !cfg->quiet)
+        wb_text_table(res->tables[res->ntables - 1], stdout);
     for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
         if (!(cfg->suites & suites[s].bit))
             continue;

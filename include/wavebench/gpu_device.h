@@ -13,6 +13,8 @@ struct wb_gpu {
     char name[256];
     double mem_gib;
     int cc_major, cc_minor;
+    char pci_bus_id[32];             /* as cudaDeviceGetPCIBusId writes it */
+    int driver_version, runtime_version; /* CUDA's numbers (13000: 13.0); 0 unknown */
 };
 
 /* Collective: checks every rank sees a device and binds rank to device

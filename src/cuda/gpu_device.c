@@ -28,6 +28,12 @@ int wb_gpu_select(struct wb_gpu *gpu, const struct wb_world *w, struct wb_error 
             gpu->mem_gib = (double)prop.totalGlobalMem / (1024.0 * 1024 * 1024);
             gpu->cc_major = prop.major;
             gpu->cc_minor = prop.minor;
+            /* For the results file only: a failed query leaves "unknown" / 0. */
+            if (cudaDeviceGetPCIBusId(gpu->pci_bus_id, (int)sizeof gpu->pci_bus_id,
+                                      gpu->device) != cudaSuccess)
+                snprintf(gpu->pci_bus_id, sizeof gpu->pci_bus_id, "unknown");
+            cudaDriverGetVersion(&gpu->driver_version);
+            cudaRuntimeGetVersion(&gpu->runtime_version);
             if ((rc = wb_gpuk_probe()) == cudaErrorNoKernelImageForDevice)
                 WB_FAIL(err, WB_ERR_USAGE,
                         "[run] backend: this build has no GPU code for %s (compute capability "

@@ -88,7 +88,7 @@ def equal(a, b):
 # Columns that hold answers or what was asked, not timings (docs/results-format.md).
 EXACT = {"collectives": ["size", "count", "type", "redop", "root", "oop_wrong", "ip_wrong",
                          "oop_iters", "ip_iters"],
-         "arrays": ["op", "n", "type", "ranks", "bytes", "wrong", "serial_wrong", "result",
+         "arrays": ["op", "n", "type", "ranks", "bytes_useful", "bytes_streamed", "wrong", "serial_wrong", "result",
                     "expected", "index", "expected_index", "remote_elements", "norm_scaled"]}
 WRONG = {"collectives": ["oop_wrong", "ip_wrong"], "arrays": ["wrong", "serial_wrong"]}
 

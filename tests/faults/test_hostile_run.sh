@@ -129,7 +129,7 @@ WAVEBENCH_PROGRESS=plain wb_mpi 2 --suite collectives,arrays,pinn -e 1M --repeti
     --width 24 --depth 2 --interior-points 2048 --pinn-iters 2000 --output eta.h5 > eta.out 2>&1 ||
     fail "estimate run: exit $?: $(tail -3 eta.out)"
 first=$(grep -n "^# collectives" eta.out | head -n 1)
-case $first in *"# collectives: about "*" for "*" measurements (probe: "*) ;;
+case $first in *"# collectives (world): about "*" for "*" measurements (probe: "*) ;;
     *) fail "no collectives estimate before the sweep: '$first'" ;; esac
 grep -q "^# arrays: about .* GB/s per rank)" eta.out || fail "no arrays estimate"
 grep -q "^# pinn wave1d: about .* more for [0-9]* iterations" eta.out || fail "no pinn estimate"

@@ -251,6 +251,12 @@ cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int device)
     return cudaSuccess;
 }
 
+cudaError_t cudaDriverGetVersion(int *driverVersion)
+{
+    *driverVersion = CUDART_VERSION;
+    return cudaSuccess;
+}
+
 cudaError_t cudaRuntimeGetVersion(int *runtimeVersion)
 {
     *runtimeVersion = CUDART_VERSION;

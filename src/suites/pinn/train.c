@@ -784,7 +784,9 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         }
         if (hist->nrows && status != WB_ERR_RUNTIME)
             wb_table_set_f64(hist, hist->nrows - 1, hc.rel_l2, f.rel_l2);
-        snprintf(title, sizeof title, "pinn %s, %s: summary (rel L2 on a %lld-point grid per axis)",
+        snprintf(title, sizeof title,
+                 "pinn %s, %s: summary (rel L2 on a %lld-point grid per axis; times: median "
+                 "over the timed iterations of the slowest rank)",
                  wb_problem_name(pc->problem), wb_precision_name(pc->precision),
                  (long long)pc->eval_grid);
         struct wb_table *sum = wb_results_new_table(results, "pinn/summary", title);
