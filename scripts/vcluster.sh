@@ -17,6 +17,8 @@
 # the node's namespaces instead of logging in with ssh. Source DIR/env, then
 #   mpirun -np 4 --hostfile DIR/hostfile ./wavebench
 # runs across the nodes. VCLUSTER_SLOTS (default 2) sets the slots per node in the hostfile.
+# To slow one node (a straggler), write the path of a cgroup's cgroup.procs file (say one
+# with a CPU quota) into DIR/cgroup.nodeK: the processes the agent starts there join it.
 #
 # Names come from a checksum of DIR's absolute path (links wb<hex>br, wb<hex>n<K>;
 # namespaces wb<hex>-node<K>), and so does the subnet (the first free one from there),
@@ -125,7 +127,7 @@ do_stop() {
     if [ -e "/sys/class/net/$bridge" ]; then
         ip link del "$bridge" || say "could not delete bridge $bridge"
     fi
-    rm -f "$abs/hostfile" "$abs/env" "$abs/agent"
+    rm -f "$abs/hostfile" "$abs/env" "$abs/agent" "$abs"/cgroup.node*
     return 0
 }
 
@@ -244,6 +246,11 @@ case \$host in
 esac
 [ -e /run/netns/$prefix-\$host ] && [ -e $utsdir/\$host ] ||
     { echo "vcluster agent: \$host is not running (scripts/vcluster.sh start $abs N)" >&2; exit 255; }
+# A node slowed or limited as a whole (tests): DIR/cgroup.HOST names the cgroup.procs file
+# of a cgroup that the node's processes join.
+if [ -r $abs/cgroup.\$host ]; then
+    echo \$\$ > "\$(cat $abs/cgroup.\$host)" || { echo "vcluster agent: cannot join \$host's cgroup" >&2; exit 255; }
+fi
 exec nsenter --net=/run/netns/$prefix-\$host --uts=$utsdir/\$host -- sh -c "\$*"
 EOF
     chmod 755 "$abs/agent"

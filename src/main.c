@@ -16,6 +16,7 @@
 #include "wavebench/push.h"
 #include "wavebench/tools.h"
 #include "wavebench/signals.h"
+#include "wavebench/stragglers.h"
 #include "wavebench/sysinfo.h"
 #include "wavebench/table.h"
 #include "wavebench/text.h"
@@ -121,6 +122,10 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
         struct wb_error suite_err;
         wb_error_clear(&suite_err);
         int rc = suites[s].run(w, cfg, be, res, &suite_err);
+        /* Every rank reaches here unless the suite ended the job: the note is collective. */
+        for (size_t i = first; i < res->ntables && rc != WB_ERR_RUNTIME; i++)
+            if (wb_stragglers_note(res->tables[i], w, &suite_err) != WB_OK)
+                rc = WB_ERR_RUNTIME;
         if (w->rank == 0 && !cfg->quiet) {
             for (size_t i = first; i < res->ntables; i++)
                 wb_text_table(res->tables[i], stdout);

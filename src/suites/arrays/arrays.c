@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "wavebench/array_kernels.h"
+#include "wavebench/stragglers.h"
 #include "wavebench/cache.h"
 #include "wavebench/darray.h"
 #include "wavebench/exact.h"
@@ -455,6 +456,7 @@ static void describe(struct wb_table *t, const struct run_state *st)
     snprintf(text, sizeof text, "blocks of %d, %d lanes, pairwise", WB_AK_BLOCK, WB_AK_ACC);
     wb_table_attr_text(t, "summation", text);
     wb_table_attr_text(t, "kernel_flags", wb_ak_build_flags());
+    wb_table_attr_text(t, WB_STRAGGLER_SERIES, "time_raw"); /* the serial baseline: one rank */
     wb_table_attr_text(t, "tolerance",
                        "sum, dot, norm: the summation's stage-by-stage bound, 0 while every "
                        "partial sum is an integer its type holds; others exact");

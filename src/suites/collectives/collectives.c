@@ -10,6 +10,7 @@
 #include "wavebench/progress.h"
 #include "wavebench/signals.h"
 #include "wavebench/stats.h"
+#include "wavebench/stragglers.h"
 
 int64_t wb_coll_auto_iters(size_t bytes)
 {
@@ -323,6 +324,7 @@ static int sweep(const struct wb_world *w, const struct scope *sc, const struct 
             }
         }
     }
+    wb_table_attr_text(t, WB_STRAGGLER_SERIES, "oop_time_raw,ip_time_raw");
     wb_table_attr_text(t, "scope", wb_scope_name(sc->id));
     wb_table_attr_num(t, "groups", sc->groups);
     wb_table_attr_num(t, "ranks", sc->w.size);

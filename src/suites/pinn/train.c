@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "wavebench/stragglers.h"
 #include "wavebench/blas_probe.h"
 #include "wavebench/checkpoint.h"
 #include "wavebench/pinn.h"
@@ -402,6 +403,8 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
     wb_table_attr_num(t, "boundary_points", (double)pc->n_boundary);
     wb_table_attr_num(t, "resumed_from_iteration", (double)f->start);
     wb_table_attr_num(t, "threads", f->threads);
+    /* Its own work: the iteration and the all-reduce last as long as the slowest rank's. */
+    wb_table_attr_text(t, WB_STRAGGLER_SERIES, "compute_raw");
     wb_table_attr_text(t, "kernel_variant", cfg->backend == WB_BACKEND_CPU
                                                 ? wb_pinn_kernel_variant()
                                                 : "device kernels (see the CUDA module)");
