@@ -288,6 +288,11 @@ export OMPI_MCA_hwloc_base_binding_policy=none
 # The nodes share this machine's cores: a rank waiting for a message should yield them
 # (Open MPI does so by itself only where a node has more ranks than slots).
 export OMPI_MCA_mpi_yield_when_idle=1
+# A node whose link goes down is found lost within seconds (TCP keepalive on mpirun's own
+# connections; the default waits 5 minutes and more), so that mpirun ends the job.
+export OMPI_MCA_oob_tcp_keepalive_time=2
+export OMPI_MCA_oob_tcp_keepalive_intvl=1
+export OMPI_MCA_oob_tcp_keepalive_probes=3
 export OMPI_ALLOW_RUN_AS_ROOT=1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 EOF

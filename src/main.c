@@ -21,6 +21,7 @@
 #include "wavebench/table.h"
 #include "wavebench/text.h"
 #include "wavebench/train.h"
+#include "wavebench/watchdog.h"
 #include "wavebench/world.h"
 
 static void utc_now(char *buf, size_t size, const char *fmt)
@@ -102,6 +103,39 @@ static const struct { unsigned bit; suite_fn run; } suites[] = {
     {WB_SUITE_PINN, run_pinn},
 };
 
+/* What the watchdog's hook needs to write the tables finished so far (rank 0). */
+struct partial {
+    const struct wb_world *w;
+    struct wb_config *cfg;
+    struct wb_run_info *run;
+    const struct wb_sysinfo *si;
+    const struct wb_results *res;
+};
+
+/* The watchdog fired: the main thread is blocked inside MPI, so no MPI call here. Rank 0
+ * writes what is finished under NAME-incomplete.h5; the others have nothing to add. */
+static void write_partial(void *ctx, const char *what, size_t tables_done)
+{
+    struct partial *p = ctx;
+    if (p->w->rank != 0)
+        return;
+    utc_now(p->run->end_utc, sizeof p->run->end_utc, "%Y-%m-%dT%H:%M:%SZ");
+    p->run->exit_status = WB_ERR_RUNTIME;
+    p->run->complete = false;
+    snprintf(p->run->verdict, sizeof p->run->verdict, "INCOMPLETE");
+    char name[sizeof p->cfg->results_path];
+    wb_h5_partial_name(p->cfg->results_path, name, sizeof name);
+    snprintf(p->cfg->results_path, sizeof p->cfg->results_path, "%s", name);
+    struct wb_error err;
+    wb_error_clear(&err);
+    if (wb_h5_write_partial(p->w, p->cfg, p->run, p->si, p->res, tables_done,
+                            p->cfg->results_path, sizeof p->cfg->results_path, &err) == WB_OK)
+        fprintf(stderr, "wavebench: the %zu tables finished before %s are in %s (incomplete)\n",
+                tables_done, what, p->cfg->results_path);
+    else
+        fprintf(stderr, "wavebench: error: %s\n", err.msg);
+}
+
 /* Runs the configured suites; prints each table on rank 0 as it completes. A failed
  * check does not stop later suites; a runtime failure does. A stop request ends the run
  * after the suite it reached (which stops within one repetition or iteration): the run is
@@ -119,6 +153,11 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
         if (!(cfg->suites & suites[s].bit))
             continue;
         size_t first = res->ntables;
+        wb_watchdog_tables_done(first);
+        char phase[64];
+        snprintf(phase, sizeof phase, "the %s suite (between its measurements)",
+                 wb_suite_name(__builtin_ctz(suites[s].bit)));
+        wb_watchdog_phase(phase);
         struct wb_error suite_err;
         wb_error_clear(&suite_err);
         int rc = suites[s].run(w, cfg, be, res, &suite_err);
@@ -126,6 +165,7 @@ static int run_suites(const struct wb_world *w, const struct wb_config *cfg,
         for (size_t i = first; i < res->ntables && rc != WB_ERR_RUNTIME; i++)
             if (wb_stragglers_note(res->tables[i], w, &suite_err) != WB_OK)
                 rc = WB_ERR_RUNTIME;
+        wb_watchdog_phase(NULL);
         if (w->rank == 0 && !cfg->quiet) {
             for (size_t i = first; i < res->ntables; i++)
                 wb_text_table(res->tables[i], stdout);
@@ -328,7 +368,13 @@ int main(int argc, char **argv)
     }
 
     struct wb_results res = {0};
+    /* rank 0's machine and clock on every rank, as the results file records them */
+    MPI_Bcast(&si, sizeof si, MPI_BYTE, 0, w.comm);
+    struct partial partial = {&w, &cfg, &run, &si, &res};
+    if (wb_watchdog_start(cfg.timeout, w.rank, write_partial, &partial) != 0 && w.rank == 0)
+        fprintf(stderr, "wavebench: warning: no watchdog thread: [run] timeout not enforced\n");
     status = run_suites(&w, &cfg, &be, &res, &err);
+    wb_watchdog_stop();
     if (status == WB_OK)
         status = check_thresholds(&cfg, &res, &err);
 
@@ -339,8 +385,7 @@ int main(int argc, char **argv)
         run.complete = status != WB_ERR_INTERRUPTED;
         snprintf(run.verdict, sizeof run.verdict, "%s",
                  status == WB_OK ? "PASSED" : status == WB_ERR_CHECK ? "FAILED" : "INCOMPLETE");
-        /* The file's attributes must be the same on every rank: rank 0's machine and clock. */
-        MPI_Bcast(&si, sizeof si, MPI_BYTE, 0, w.comm);
+        /* The file's attributes must be the same on every rank: rank 0's clock. */
         MPI_Bcast(&run, sizeof run, MPI_BYTE, 0, w.comm);
         struct wb_error werr;
         wb_error_clear(&werr);

@@ -107,6 +107,7 @@ struct wb_config {
     char output_dir[WB_PATH_LEN];
     char output[WB_PATH_LEN]; /* results file name; empty: wavebench-YYYYmmdd-HHMMSS.h5 */
     bool overwrite;  /* replace an existing results file; otherwise the run is refused */
+    double timeout;  /* seconds per measurement or iteration (wavebench/watchdog.h); 0 off */
     bool quiet;
     bool verbose;    /* the error line ends with where in the source it was raised */
     struct wb_coll_config coll;

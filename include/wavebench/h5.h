@@ -38,6 +38,20 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
                         const struct wb_results *res, char *final_path, size_t size,
                         struct wb_error *err);
 
+/* The name of a partial file beside final_path: STEM-incomplete.h5 (never the name a
+ * complete run's file takes). */
+void wb_h5_partial_name(const char *final_path, char *out, size_t size);
+
+/* This rank alone, with no MPI call (safe while another thread is blocked inside MPI):
+ * writes the root information and the first ntables tables of res, as far as this rank
+ * knows them (other ranks' raw rows read NaN), under a temporary name, then as final_path
+ * (as wb_h5_write_results places it). For a run that cannot finish (the watchdog). Returns
+ * WB_OK or WB_ERR_RUNTIME; a failed data write ends the process (exit 1). */
+int wb_h5_write_partial(const struct wb_world *w, const struct wb_config *cfg,
+                        const struct wb_run_info *run, const struct wb_sysinfo *si,
+                        const struct wb_results *res, size_t ntables, char *final_path,
+                        size_t size, struct wb_error *err);
+
 /* A results file read back (serially). Tables get their columns in written order;
  * raw series are not loaded (data NULL, nreps set). Root attributes become attrs. */
 struct wb_results_file {

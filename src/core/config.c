@@ -78,6 +78,9 @@ static const struct key keys[] = {
      "print nothing but errors", 0},
     {"run", "verbose", KEY_BOOL, OFF(verbose), 0, 0, NULL, "verbose", 'v', "false",
      "end the error line with the source file and line that raised it", 0},
+    {"run", "timeout", KEY_DOUBLE, OFF(timeout), 0, 1e7, NULL, "timeout", 'T', "300",
+     "seconds one measurement or PINN iteration may take before the run ends, exit 1, with "
+     "the tables so far in NAME-incomplete.h5 (0: never)", 0},
 
     {"collectives", "collectives", KEY_SET, OFF(coll.colls), 0, 0, coll_names, "coll", 'c',
      COLL_ALL + 1, "collectives to sweep", 0},

@@ -79,21 +79,34 @@ static herr_t attr_int(hid_t loc, const char *name, long long v)
 /* The file being written, as every writing step needs it. */
 struct h5_out {
     const struct wb_world *w;
-    hid_t dxpl;      /* collective transfer */
+    hid_t dxpl;      /* collective transfer; default transfer when solo */
     const char *tmp; /* the temporary name */
+    bool solo;       /* this rank alone, no MPI call (wb_h5_write_partial) */
 };
+
+/* Whether every rank's ok holds (the steps are collective: they fail together); solo,
+ * this rank's. */
+static int all_agree(const struct h5_out *o, int ok)
+{
+    int all_ok = 0;
+    if (o->solo)
+        return ok;
+    return MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) == MPI_SUCCESS && all_ok;
+}
 
 /* A failed data write cannot be undone in parallel HDF5: closing the file then fails
  * too and leaves the library unable to shut down. The partial file is removed and the
  * job ends with one line, the fallback DESIGN.md allows where ranks cannot agree. */
 static void abort_write(const struct h5_out *o, const char *name)
 {
-    if (o->w->rank == 0) {
+    if (o->w->rank == 0 || o->solo) {
         fprintf(stderr, "wavebench: error: cannot write the results file (disk full?): "
                         "writing '%s' into '%s' failed; nothing was left under the final name\n",
                 name, o->tmp);
         unlink(o->tmp);
     }
+    if (o->solo) /* the process is ending already (wb_h5_write_partial) */
+        _exit(WB_ERR_RUNTIME);
     MPI_Barrier(o->w->comm);
     MPI_Abort(o->w->comm, WB_ERR_RUNTIME);
 }
@@ -107,10 +120,17 @@ static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
                             hid_t *out_id)
 {
     hid_t fspace = H5Screate_simple(ndims, dims, NULL), mspace = -1, dset = -1;
-    int ok = fspace >= 0;
+    /* What no rank wrote (other ranks' raw rows in a partial file) reads NaN, not 0. */
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    const double nan = NAN;
+    int ok = fspace >= 0 && dcpl >= 0 &&
+             (!H5Tequal(file_type, H5T_NATIVE_DOUBLE) ||
+              H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan) >= 0);
     if (ok)
-        ok = (dset = H5Dcreate2(loc, name, file_type, fspace, H5P_DEFAULT, H5P_DEFAULT,
+        ok = (dset = H5Dcreate2(loc, name, file_type, fspace, H5P_DEFAULT, dcpl,
                                 H5P_DEFAULT)) >= 0;
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     hsize_t n = count ? 1 : 0;
     for (int i = 0; count && i < ndims; i++)
         n *= count[i];
@@ -123,8 +143,7 @@ static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
     }
     /* Every rank must take the same branch around the collective write, and a write can
      * fail on the rank that did the I/O alone (a full disk): agree before and after. */
-    int all_ok = 0;
-    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) != MPI_SUCCESS || !all_ok)
+    if (!all_agree(o, ok))
         abort_write(o, name);
     /* An empty dataset has no storage: a collective write to it fails in HDF5 1.10. The
      * shape is the same on every rank, so all skip it together. */
@@ -132,7 +151,7 @@ static herr_t write_dataset(const struct h5_out *o, hid_t loc, const char *name,
     for (int i = 0; i < ndims; i++)
         total *= dims[i];
     ok = total == 0 || H5Dwrite(dset, mem_type, mspace, fspace, o->dxpl, data) >= 0;
-    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, o->w->comm) != MPI_SUCCESS || !all_ok)
+    if (!all_agree(o, ok))
         abort_write(o, name);
     H5Sclose(mspace);
     H5Sclose(fspace);
@@ -167,8 +186,7 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
     for (size_t i = 0; i < t->nattrs; i++)
         len += strlen(t->attrs[i].name) + 1;
     char *list = calloc(1, len);
-    int ok = list != NULL, all_ok = 0; /* the steps below are collective: fail together */
-    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm) != MPI_SUCCESS || !all_ok) {
+    if (!all_agree(o, list != NULL)) {
         free(list);
         return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (index of table %s)", t->path);
     }
@@ -261,9 +279,7 @@ static herr_t write_places(const struct h5_out *o, hid_t group)
     herr_t rc = -1;
     int ok = pid && numa && lcpus && lmem && cpus && lmodel && mhz && max_mhz && gov &&
              cpus_type >= 0 && model_type >= 0 && gov_type >= 0;
-    int all_ok = 0; /* the writes are collective: fail together */
-    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm);
-    if (all_ok) {
+    if (all_agree(o, ok)) { /* the writes are collective: fail together */
         for (size_t r = n; r-- > 0;) { /* downwards: a locality keeps its first rank's */
             const struct wb_rank_place *p = &w->places[r];
             int l = w->locality_of[r];
@@ -335,7 +351,8 @@ done:
 
 static int write_root(const struct wb_world *w, const struct wb_config *cfg,
                       const struct wb_run_info *run, const struct wb_sysinfo *si,
-                      const struct wb_results *res, hid_t file, struct wb_error *err)
+                      const struct wb_results *res, size_t ntables, hid_t file,
+                      struct wb_error *err)
 {
     char *names = NULL, *tables = NULL;
     char *ini = wb_config_ini_string(cfg);
@@ -396,7 +413,7 @@ static int write_root(const struct wb_world *w, const struct wb_config *cfg,
         len += strlen(texts[i].name) + 1;
     for (size_t i = 0; i < WB_ARRAY_LEN(numbers); i++)
         len += strlen(numbers[i].name) + 1;
-    for (size_t i = 0; i < res->ntables; i++)
+    for (size_t i = 0; i < ntables; i++)
         len += strlen(res->tables[i]->path) + 1;
     names = calloc(1, len);
     tables = calloc(1, len);
@@ -408,7 +425,7 @@ static int write_root(const struct wb_world *w, const struct wb_config *cfg,
         strcat(strcat(names, i ? "," : ""), texts[i].name);
     for (size_t i = 0; i < WB_ARRAY_LEN(numbers); i++)
         strcat(strcat(names, ","), numbers[i].name);
-    for (size_t i = 0; i < res->ntables; i++)
+    for (size_t i = 0; i < ntables; i++)
         strcat(strcat(tables, i ? "," : ""), res->tables[i]->path);
     H5_TRY(err, attr_text(file, "attributes", names));
     H5_TRY(err, attr_text(file, "tables", tables));
@@ -468,6 +485,63 @@ static int place(const char *tmp, char *final, size_t size, const struct wb_conf
     return WB_OK;
 }
 
+/* The file's content under tmp, created exclusively; WB_OK or the error. Collective unless
+ * solo. */
+static int write_content(const struct wb_world *w, const struct wb_config *cfg,
+                         const struct wb_run_info *run, const struct wb_sysinfo *si,
+                         const struct wb_results *res, size_t ntables, const char *tmp,
+                         bool solo, bool *created, struct wb_error *err)
+{
+    hid_t fapl = -1, file = -1, dxpl = -1;
+    struct h5_out out = {w, -1, tmp, solo};
+    H5_TRY(err, fapl = H5Pcreate(H5P_FILE_ACCESS));
+    if (!solo)
+        H5_TRY(err, H5Pset_fapl_mpio(fapl, w->comm, MPI_INFO_NULL));
+    /* The 1.8+ format checksums its metadata, so a damaged file is refused, not misread. */
+    H5_TRY(err, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST));
+    H5_TRY(err, dxpl = H5Pcreate(H5P_DATASET_XFER));
+    if (!solo)
+        H5_TRY(err, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+    file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
+    if (file < 0) {
+        WB_FAIL(err, WB_ERR_RUNTIME, "cannot create results file '%s'", tmp);
+        goto done;
+    }
+    *created = true;
+    out.dxpl = dxpl;
+    if (write_root(w, cfg, run, si, res, ntables, file, err) != WB_OK || write_system(&out, file, err) != WB_OK)
+        goto done;
+    for (size_t i = 0; i < ntables; i++)
+        if (write_table(&out, file, res->tables[i], err) != WB_OK)
+            goto done;
+done:
+    if (file >= 0) {
+        /* Collective buffering defers the writes to the close: it can fail there too. */
+        if (!all_agree(&out, H5Fclose(file) >= 0))
+            abort_write(&out, "the file's last data");
+    }
+    if (dxpl >= 0)
+        H5Pclose(dxpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    return err->status;
+}
+
+/* Syncs tmp and puts it in place as final_path (rank 0's part of a write). */
+static void sync_and_place(const char *tmp, char *final_path, size_t size,
+                           const struct wb_config *cfg, struct wb_error *err)
+{
+    /* Durable before visible: the final name only ever names a whole file. */
+    int fd = open(tmp, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0 || fsync(fd) != 0)
+        WB_FAIL(err, WB_ERR_RUNTIME, "cannot sync results file '%s': %s", tmp, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    /* A failed placement keeps the whole file at tmp and says so: nothing lost. */
+    if (err->status == WB_OK)
+        place(tmp, final_path, size, cfg, err);
+}
+
 int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
                         const struct wb_run_info *run, const struct wb_sysinfo *si,
                         const struct wb_results *res, char *final_path, size_t size,
@@ -484,58 +558,41 @@ int wb_h5_write_results(const struct wb_world *w, const struct wb_config *cfg,
     MPI_Bcast(tmp, sizeof tmp, MPI_CHAR, 0, w->comm);
     if (wb_world_agree(w, err) != WB_OK)
         return err->status;
-
-    hid_t fapl = -1, file = -1, dxpl = -1;
-    H5_TRY(err, fapl = H5Pcreate(H5P_FILE_ACCESS));
-    H5_TRY(err, H5Pset_fapl_mpio(fapl, w->comm, MPI_INFO_NULL));
-    /* The 1.8+ format checksums its metadata, so a damaged file is refused, not misread. */
-    H5_TRY(err, H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST));
-    H5_TRY(err, dxpl = H5Pcreate(H5P_DATASET_XFER));
-    H5_TRY(err, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
-    file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
-    if (file < 0) {
-        WB_FAIL(err, WB_ERR_RUNTIME, "cannot create results file '%s'", tmp);
-        goto done;
-    }
-    struct h5_out out = {w, dxpl, tmp};
-    if (write_root(w, cfg, run, si, res, file, err) != WB_OK || write_system(&out, file, err) != WB_OK)
-        goto done;
-    for (size_t i = 0; i < res->ntables; i++)
-        if (write_table(&out, file, res->tables[i], err) != WB_OK)
-            goto done;
-done:
-    if (file >= 0) {
-        /* Collective buffering defers the writes to the close: it can fail there too. */
-        int ok = H5Fclose(file) >= 0, all_ok = 0;
-        if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, w->comm) != MPI_SUCCESS || !all_ok) {
-            struct h5_out out = {w, dxpl, tmp};
-            abort_write(&out, "the file's last data");
-        }
-    }
-    if (dxpl >= 0)
-        H5Pclose(dxpl);
-    if (fapl >= 0)
-        H5Pclose(fapl);
-
+    bool created = false;
+    write_content(w, cfg, run, si, res, res->ntables, tmp, false, &created, err);
     int status = wb_world_agree(w, err);
-    if (w->rank == 0 && file >= 0) { /* file < 0: nothing of ours is at tmp */
-        if (status == WB_OK) {
-            /* Durable before visible: the final name only ever names a whole file. */
-            int fd = open(tmp, O_RDONLY | O_NOFOLLOW);
-            if (fd < 0 || fsync(fd) != 0)
-                WB_FAIL(err, WB_ERR_RUNTIME, "cannot sync results file '%s': %s", tmp,
-                        strerror(errno));
-            if (fd >= 0)
-                close(fd);
-            /* A failed placement keeps the whole file at tmp and says so: nothing lost. */
-            if (err->status == WB_OK)
-                place(tmp, final_path, size, cfg, err);
-        } else {
+    if (w->rank == 0 && created) { /* not created: nothing of ours is at tmp */
+        if (status == WB_OK)
+            sync_and_place(tmp, final_path, size, cfg, err);
+        else
             unlink(tmp);
-        }
     }
     MPI_Bcast(final_path, (int)size, MPI_CHAR, 0, w->comm);
     return wb_world_agree(w, err);
+}
+
+void wb_h5_partial_name(const char *final_path, char *out, size_t size)
+{
+    size_t len = strlen(final_path);
+    int h5 = len >= 3 && strcmp(final_path + len - 3, ".h5") == 0;
+    snprintf(out, size, "%.*s-incomplete.h5", (int)(h5 ? len - 3 : len), final_path);
+}
+
+int wb_h5_write_partial(const struct wb_world *w, const struct wb_config *cfg,
+                        const struct wb_run_info *run, const struct wb_sysinfo *si,
+                        const struct wb_results *res, size_t ntables, char *final_path,
+                        size_t size, struct wb_error *err)
+{
+    char tmp[sizeof ((struct wb_config *)0)->results_path + 32] = "";
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (wb_safefile_temp_name(final_path, tmp, sizeof tmp, err) != WB_OK)
+        return err->status;
+    bool created = false;
+    if (write_content(w, cfg, run, si, res, ntables, tmp, true, &created, err) == WB_OK)
+        sync_and_place(tmp, final_path, size, cfg, err);
+    else if (created)
+        unlink(tmp);
+    return err->status;
 }
 
 /* ---- reading -------------------------------------------------------------------- */

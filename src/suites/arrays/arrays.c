@@ -14,6 +14,7 @@
 
 #include "wavebench/array_kernels.h"
 #include "wavebench/stragglers.h"
+#include "wavebench/watchdog.h"
 #include "wavebench/cache.h"
 #include "wavebench/darray.h"
 #include "wavebench/exact.h"
@@ -90,13 +91,18 @@ static int64_t measure(struct wb_darray *A, const struct wb_config *cfg, int op,
 {
     const struct wb_arrays_config *ac = &cfg->arrays;
     int rc;
+    wb_watchdog_arm("arrays %s on %lld %s elements (%d ranks)", wb_array_op_name(op),
+                    (long long)A->n, wb_array_dtype_name(A->dtype), A->size);
     wb_ops_prepare(A, op);
     for (int64_t i = 0; i < ac->warmup; i++)
         if ((rc = wb_ops_run(A, ac, op, res)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "warm-up array operation");
     for (int64_t r = 0; r < ac->reps; r++) {
-        if ((*stop = wb_world_stop_requested_on(A->comm)) != 0)
+        if ((*stop = wb_world_stop_requested_on(A->comm)) != 0) {
+            wb_watchdog_disarm();
             return 0;
+        }
+        wb_watchdog_touch();
         if ((rc = MPI_Barrier(A->comm)) != MPI_SUCCESS)
             wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "MPI_Barrier");
         double t0 = MPI_Wtime();
@@ -110,6 +116,7 @@ static int64_t measure(struct wb_darray *A, const struct wb_config *cfg, int op,
     int64_t wrong = wb_ops_check(A, ac, op, res, e);
     if ((rc = wb_ops_record(A, op, res)) != MPI_SUCCESS)
         wb_world_fatal_mpi(MPI_COMM_WORLD, A->rank, rc, "checksum reduction");
+    wb_watchdog_disarm();
     return wrong;
 }
 

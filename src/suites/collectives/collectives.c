@@ -11,6 +11,7 @@
 #include "wavebench/signals.h"
 #include "wavebench/stats.h"
 #include "wavebench/stragglers.h"
+#include "wavebench/watchdog.h"
 
 int64_t wb_coll_auto_iters(size_t bytes)
 {
@@ -210,6 +211,9 @@ static int64_t measure(const struct wb_world *w, const struct scope *sc,
     int64_t iters = cc->iters ? cc->iters : wb_coll_auto_iters(s->cnt.bytes);
     size_t nreps = (size_t)cc->reps;
     double *raw = wb_table_raw(t, pc->raw, row);
+    wb_watchdog_arm("collectives %s (%s) at %zu B, %s, %s", wb_coll_name(d->coll),
+                    wb_scope_name(sc->id), s->cnt.bytes, wb_dtype_name(s->dtype),
+                    s->in_place ? "in place" : "out of place");
     if (sc->member) {
         fill_inputs(en, d, s);
         if (cc->warmup > 0)
@@ -217,8 +221,11 @@ static int64_t measure(const struct wb_world *w, const struct scope *sc,
     }
     for (size_t r = 0; r < nreps; r++) {
         /* Outside the timed region: a long size still stops within one repetition. */
-        if ((*stop = wb_world_stop_requested(w)) != 0)
+        if ((*stop = wb_world_stop_requested(w)) != 0) {
+            wb_watchdog_disarm();
             return 0;
+        }
+        wb_watchdog_touch();
         MPI_Barrier(w->comm);
         raw[r] = sc->member ? en->e->run(en->ctx, d, s, iters) : NAN;
     }
@@ -234,6 +241,7 @@ static int64_t measure(const struct wb_world *w, const struct scope *sc,
     if ((rc = wb_stats_across_active(&rs, raw, nreps, sc->member, w->comm)) ||
         (rc = MPI_Allreduce(&wrong, &wrong_total, 1, MPI_INT64_T, MPI_SUM, w->comm)))
         wb_world_fatal_mpi(w->comm, w->rank, rc, "statistics across ranks");
+    wb_watchdog_disarm();
     const struct wb_summary sm = rs.slowest;
 
     double gbps = (double)s->cnt.bytes / (sm.median * 1e-6) / 1e9;
@@ -601,6 +609,7 @@ static int run_scope(const struct wb_world *w, const struct scope *sc,
         int64_t n = 0;
         status = run_table(w, sc, cfg, en, wb_coll_desc_get(coll), results, &n, err);
         *wrong += n;
+        wb_watchdog_tables_done(results->ntables);
     }
     if (en->ctx)
         en->e->close(en->ctx);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "wavebench/stragglers.h"
+#include "wavebench/watchdog.h"
 #include "wavebench/blas_probe.h"
 #include "wavebench/checkpoint.h"
 #include "wavebench/pinn.h"
@@ -544,6 +545,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
     double t_start = MPI_Wtime();
     bool estimated = false;
     for (int64_t it = f->start; it < pc->iters; it++) {
+        wb_watchdog_arm("pinn iteration %lld", (long long)it); /* outside the timed part */
         double t0 = MPI_Wtime();
         if (pc->resample_every && it > f->start && it % pc->resample_every == 0) {
             epoch = (uint64_t)(it / pc->resample_every);
@@ -640,6 +642,7 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
             break;
         }
     }
+    wb_watchdog_disarm();
     state_out(w, b, m, opt); /* the final checkpoint and the tables read the host */
     wb_progress_update(&progress, (double)(f->start + f->done) / (double)pc->iters, true, detail);
     wb_progress_end(&progress);
