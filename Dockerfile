@@ -1,18 +1,33 @@
-# wavebench container: CUDA + NCCL + UCX + Open MPI 5 (CUDA- and UCX-aware)
-# + parallel HDF5, for Slurm (pyxis/enroot) and the Kubeflow MPI Operator.
+# wavebench container, two flavours from this one file (build argument FLAVOUR):
 #
-#   docker build -t wavebench:0.1.0 .
-#   docker run --rm --gpus all wavebench:0.1.0 wavebench --version
+#   cuda (default): CUDA + NCCL + UCX + Open MPI 5 (CUDA- and UCX-aware) + parallel
+#        HDF5 built from source on NVIDIA's CUDA images, for GPU clusters (Slurm with
+#        pyxis/enroot, the Kubeflow MPI Operator):
+#          docker build -t wavebench:0.1.0 .
+#          docker run --rm --gpus all wavebench:0.1.0 wavebench --version
+#   cpu: Debian bookworm's own Open MPI 4.1 (with UCX), parallel HDF5, OpenBLAS,
+#        jansson and libcurl packages, no CUDA; what scripts/container.sh builds and
+#        tests here (base image localhost/debian:bookworm, made with debootstrap):
+#          podman build --build-arg FLAVOUR=cpu -t localhost/wavebench:cpu .
 #
-# Two stages: `build` compiles the MPI stack and wavebench on a CUDA devel
-# image; the final stage is a CUDA runtime image with only the libraries
-# wavebench needs at run time, sshd set up the way the MPI Operator expects
-# (port 2222, no host-key prompts, keys from a mounted Secret), and a non-root
-# user `mpiuser` (uid 1000). Base images are pinned by tag; source tarballs
-# are checked against their SHA-256 where one is given.
+# Stages. Each flavour has its own MPI-stack stage (mpi-cuda, mpi-cpu) and its own
+# runtime-library stage (runtime-cuda, runtime-cpu); everything else is shared and
+# identical for both flavours: `build` (FROM mpi-${FLAVOUR}) runs the project's own
+# ./autogen.sh, configure (CC=mpicc, the flavour's WB_CONFIGURE_FLAGS) and make
+# install; the final `runtime` stage (FROM runtime-${FLAVOUR}) adds sshd set up the
+# way the MPI Operator expects (port 2222, no host-key prompts, keys from a mounted
+# Secret), wavebench, its launcher wrapper and a non-root user `mpiuser` (uid 1000),
+# and runs as that user. The CUDA flavour cannot be built on the machines that test
+# the CPU one (its base images and source tarballs are out of reach there): keep
+# what the flavours share in the shared stages, so that the CPU build tests it.
+# Stages a flavour does not use are not built (BuildKit; podman/buildah 4.3 too).
+# Base images are pinned by tag; source tarballs are checked against their SHA-256
+# where one is given.
 
-# ---------------------------------------------------------------- build ----
-FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS build
+ARG FLAVOUR=cuda
+
+# ------------------------------------------------------ MPI stack: cuda ----
+FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS mpi-cuda
 
 ARG UCX_VERSION=1.16.0
 ARG UCX_SHA256=f73770d3b583c91aba5fb07557e655ead0786e057018bfe42f0ebe8716e9d28c
@@ -71,51 +86,98 @@ RUN fetch https://github.com/HDFGroup/hdf5/releases/download/hdf5_${HDF5_VERSION
     && make -j"$(nproc)" && make install \
     && cd /tmp/src && rm -rf hdf5*
 
-# wavebench: CUDA backend, NCCL collectives (NCCL ships in the CUDA images,
-# headers in devel, library in runtime), libcurl push.
+# What the shared build stage configures wavebench with: CUDA backend, NCCL
+# collectives (NCCL ships in the CUDA images, headers in devel, library in
+# runtime), libcurl push, the HDF5 built above (configure reads these variables).
+ENV WB_CONFIGURE_FLAGS="--with-cuda=/usr/local/cuda --with-nccl=/usr --with-curl" \
+    HDF5_CFLAGS="-I/opt/hdf5/include" \
+    HDF5_LIBS="-L/opt/hdf5/lib -Wl,-rpath,/opt/hdf5/lib -lhdf5"
+
+# ------------------------------------------------------- MPI stack: cpu ----
+# Debian's Open MPI 4.1 (built with UCX), parallel HDF5, OpenBLAS, jansson, libcurl.
+FROM localhost/debian:bookworm AS mpi-cpu
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        build-essential autoconf automake libtool make pkg-config file perl python3 \
+        libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libucx-dev \
+        libopenblas-dev libjansson-dev libcurl4-openssl-dev ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+ENV WB_CONFIGURE_FLAGS="--without-cuda --without-nccl --with-curl"
+
+# ------------------------------------------------------ build (shared) ----
+FROM mpi-${FLAVOUR} AS build
 COPY . /tmp/src/wavebench
 WORKDIR /tmp/src/wavebench
 RUN ./autogen.sh \
-    && ./configure CC=mpicc --prefix=/opt/wavebench \
-        --with-cuda=${CUDA_HOME} --with-nccl=/usr --with-curl \
-        HDF5_CFLAGS="-I/opt/hdf5/include" \
-        HDF5_LIBS="-L/opt/hdf5/lib -Wl,-rpath,/opt/hdf5/lib -lhdf5" \
+    && ./configure CC=mpicc --prefix=/opt/wavebench ${WB_CONFIGURE_FLAGS} \
     && make -j"$(nproc)" \
     && make install \
+    && mkdir -p /opt/wavebench/lib/wavebench \
     && ! ldd /opt/wavebench/bin/wavebench | grep 'not found' \
-    && ! ldd /opt/wavebench/lib/wavebench/wavebench-cuda.so | grep 'not found'
+    && for m in /opt/wavebench/lib/wavebench/*.so; do [ ! -e "$m" ] || ! ldd "$m" | grep 'not found'; done
 
-# -------------------------------------------------------------- runtime ----
-FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS runtime
-
-ARG SSH_PORT=2222
-ARG USER_UID=1000
+# -------------------------------------------------- runtime libs: cuda ----
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS runtime-cuda
 
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        openssh-server openssh-client \
         libnuma1 libibverbs1 librdmacm1 ibverbs-providers zlib1g \
         libopenblas0-pthread libjansson4 libcurl4 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 
-COPY --from=build /opt/ucx/lib /opt/ucx/lib
-COPY --from=build /opt/ucx/bin /opt/ucx/bin
-COPY --from=build /opt/openmpi /opt/openmpi
-COPY --from=build /opt/hdf5/lib /opt/hdf5/lib
-COPY --from=build /opt/wavebench/bin/wavebench /usr/local/bin/wavebench
-# The CUDA backend is a module the binary opens for --backend cuda, found at
-# EXE_DIR/../lib/wavebench: CPU runs in this image never load CUDA, cuBLAS or NCCL.
-COPY --from=build /opt/wavebench/lib/wavebench/wavebench-cuda.so /usr/local/lib/wavebench/wavebench-cuda.so
+COPY --from=mpi-cuda /opt/ucx/lib /opt/ucx/lib
+COPY --from=mpi-cuda /opt/ucx/bin /opt/ucx/bin
+COPY --from=mpi-cuda /opt/openmpi /opt/openmpi
+COPY --from=mpi-cuda /opt/hdf5/lib /opt/hdf5/lib
 
 # Open MPI's headers, wrappers' data and docs are not needed to run.
 RUN rm -rf /opt/openmpi/include /opt/openmpi/share/man /opt/openmpi/share/doc \
     && echo /opt/openmpi/lib > /etc/ld.so.conf.d/wavebench.conf \
     && echo /opt/ucx/lib >> /etc/ld.so.conf.d/wavebench.conf \
     && echo /opt/hdf5/lib >> /etc/ld.so.conf.d/wavebench.conf \
-    && ldconfig \
-    && ! ldd /usr/local/bin/wavebench | grep 'not found' \
-    && ! ldd /usr/local/lib/wavebench/wavebench-cuda.so | grep 'not found'
+    && ldconfig
+# As in runtime-cpu: time for the ranks' checkpoint between SIGTERM and SIGKILL
+# (PRRTE's daemons; not verified: this flavour is not built where the test runs).
+RUN echo "odls_base_sigkill_timeout = 30" >> /opt/openmpi/etc/prte-mca-params.conf
 ENV PATH=/opt/openmpi/bin:/opt/ucx/bin:$PATH
+
+# --------------------------------------------------- runtime libs: cpu ----
+FROM localhost/debian:bookworm AS runtime-cpu
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        openmpi-bin libopenmpi3 libucx0 libhdf5-openmpi-103-1 \
+        libopenblas0-pthread libjansson4 libcurl4 ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+# Open MPI's daemons send SIGKILL 1 s after passing a SIGTERM on to the ranks: too
+# short for a checkpoint and the results file (the deleted-launcher test lost the
+# results file to it). The daemons the launcher starts over ssh read this file.
+RUN echo "odls_base_sigkill_timeout = 30" >> /etc/openmpi/openmpi-mca-params.conf
+
+# ---------------------------------------------------- runtime (shared) ----
+FROM runtime-${FLAVOUR} AS runtime
+
+ARG SSH_PORT=2222
+ARG USER_UID=1000
+
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        openssh-server openssh-client procps \
+    && rm -rf /var/lib/apt/lists/*
+
+COPY --from=build /opt/wavebench/bin/wavebench /usr/local/bin/wavebench
+# The CUDA backend is a module the binary opens for --backend cuda, found at
+# EXE_DIR/../lib/wavebench: CPU runs in this image never load CUDA, cuBLAS or NCCL.
+# (The cpu flavour builds no module: the directory is empty there.)
+COPY --from=build /opt/wavebench/lib/wavebench /usr/local/lib/wavebench
+RUN ! ldd /usr/local/bin/wavebench | grep 'not found' \
+    && for m in /usr/local/lib/wavebench/*.so; do [ ! -e "$m" ] || ! ldd "$m" | grep 'not found'; done
+# The MPI Operator launcher's command (jobs/mpijob.yaml): mpirun run by the job
+# scripts' wrapper, so that the SIGTERM of a pod deletion reaches the ranks and the
+# launcher exits with wavebench's code (4 after a checkpoint), not mpirun's 1.
+COPY jobs/wavebench-launch /usr/local/bin/wavebench-launch
+# The worker's command: sshd, kept until the ranks have checkpointed after a SIGTERM.
+COPY jobs/wavebench-worker /usr/local/bin/wavebench-worker
+COPY jobs/wavebench-job.sh /usr/local/share/wavebench/wavebench-job.sh
 
 # sshd the way the MPI Operator's base image sets it up: the operator mounts
 # the keys from a Secret at sshAuthMountPath (/home/mpiuser/.ssh), so no host

@@ -12,6 +12,8 @@ BUILD="build-essential autoconf automake libtool pkg-config git libopenmpi-dev o
 TEST="libcmocka-dev python3-h5py python3-numpy python3-matplotlib prometheus-pushgateway
  clang libclang-rt-14-dev valgrind slurm-wlm munge libpmix-dev python3-jsonschema python3-yaml
  iproute2 procps"
+# scripts/container.sh (tests/deploy/test_container.sh): rootful podman with runc, a debootstrapped base image.
+TEST="$TEST podman runc debootstrap netavark aardvark-dns iptables catatonit uidmap slirp4netns fuse-overlayfs openssh-client"
 BENCH="python3-numpy python3-torch python3-h5py"
 
 packages=$BUILD

@@ -252,6 +252,14 @@ def wavebench_errors(job, others):
 
     args = argv(main_container(launcher))
     impl = spec.get("mpiImplementation", "OpenMPI")
+    # mpirun as the pod's PID 1 exits 1 when the pod is deleted, whatever the ranks
+    # wrote (seen by scripts/container.sh test): the image's wrapper passes the SIGTERM
+    # on and exits with wavebench's code (4 after a checkpoint).
+    if not args or os.path.basename(args[0]) != "wavebench-launch":
+        errs.append(f"wavebench: the launcher must run wavebench-launch mpirun ..., not {args[:1]}"
+                    " (a deleted pod would exit with mpirun's 1, not wavebench's 4)")
+    else:
+        args = args[1:]
     if not args or os.path.basename(args[0]) not in ("mpirun", "mpiexec"):
         errs.append(f"wavebench: the launcher must run mpirun, not {args[:1]}")
     if impl == "OpenMPI" and option(args, "--hostfile") != HOSTFILE and \
@@ -376,6 +384,9 @@ BROKEN = [
     ("negative slotsPerWorker", lambda j, _: j["spec"].update(slotsPerWorker=-1), "slotsPerWorker"),
     ("slotsPerWorker beyond int32", lambda j, _: j["spec"].update(slotsPerWorker=2**31), "slotsPerWorker"),
     ("no --hostfile for Open MPI 5", drop_hostfile, "--hostfile"),
+    ("mpirun as the launcher's PID 1",
+     lambda j, _: launcher(j)["template"]["spec"]["containers"][0].update(command=["mpirun"]),
+     "wavebench-launch"),
     ("-np not workers x slots", set_np, "-np"),
     ("served apiVersion only", lambda j, _: j.update(apiVersion="kubeflow.org/v1"), "apiVersion"),
     ("misspelt field (strict validation)", lambda j, _: j["spec"].update(slotPerWorker=8), "slotPerWorker"),
