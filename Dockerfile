@@ -136,9 +136,6 @@ RUN rm -rf /opt/openmpi/include /opt/openmpi/share/man /opt/openmpi/share/doc \
     && echo /opt/ucx/lib >> /etc/ld.so.conf.d/wavebench.conf \
     && echo /opt/hdf5/lib >> /etc/ld.so.conf.d/wavebench.conf \
     && ldconfig
-# As in runtime-cpu: time for the ranks' checkpoint between SIGTERM and SIGKILL
-# (PRRTE's daemons; not verified: this flavour is not built where the test runs).
-RUN echo "odls_base_sigkill_timeout = 30" >> /opt/openmpi/etc/prte-mca-params.conf
 ENV PATH=/opt/openmpi/bin:/opt/ucx/bin:$PATH
 
 # --------------------------------------------------- runtime libs: cpu ----
@@ -148,10 +145,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
         openmpi-bin libopenmpi3 libucx0 libhdf5-openmpi-103-1 \
         libopenblas0-pthread libjansson4 libcurl4 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
-# Open MPI's daemons send SIGKILL 1 s after passing a SIGTERM on to the ranks: too
-# short for a checkpoint and the results file (the deleted-launcher test lost the
-# results file to it). The daemons the launcher starts over ssh read this file.
-RUN echo "odls_base_sigkill_timeout = 30" >> /etc/openmpi/openmpi-mca-params.conf
 
 # ---------------------------------------------------- runtime (shared) ----
 FROM runtime-${FLAVOUR} AS runtime

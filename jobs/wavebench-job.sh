@@ -8,9 +8,13 @@
 # ranks, waits for it, says what its exit code means and exits with that code:
 # 0 ok (RESULTS written), 2 usage/config error, 3 a result failed its check,
 # 4 interrupted after writing a checkpoint, anything else the launcher's.
-# Open MPI's mpirun exits 1 when it is signalled itself, whatever its ranks
-# returned; after a forwarded SIGTERM the exit status the results file records
-# (read with "$wb_job_bin export", wb_job_bin set by the caller) is the answer.
+# mpirun gets the stop as SIGUSR1, which it passes on to the ranks (wavebench
+# stops on it as on SIGTERM) without ending the job itself: a SIGTERM to mpirun
+# would start its kill sequence (SIGTERM, then SIGKILL after
+# odls_base_sigkill_timeout, 1 s) and make it exit 1 whatever its ranks returned.
+# Where a launcher still exits otherwise after a stop, the exit status the results
+# file records (read with "$wb_job_bin export", wb_job_bin set by the caller) is
+# the answer.
 # shellcheck shell=bash
 
 wb_job_note() {
@@ -25,7 +29,9 @@ wb_job_forward_term() {
     if [ "$wb_job_launcher" = srun ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then
         return
     fi
-    [ -n "$wb_job_child" ] && kill -TERM "$wb_job_child" 2>/dev/null
+    local sig=TERM
+    [ "$wb_job_launcher" = mpirun ] && sig=USR1
+    [ -n "$wb_job_child" ] && kill -"$sig" "$wb_job_child" 2>/dev/null
 }
 
 wb_job_run() {
