@@ -82,6 +82,7 @@ struct wb_pinn_config {
     int64_t threads;         /* compute threads per rank; 0: the node's cores / its ranks */
     int64_t resample_every;  /* 0: never */
     int64_t log_every, eval_every, eval_grid;
+    double target_rel_l2; /* 0: none; else training ends at the first evaluation at or below */
     int64_t warmup_iters;    /* first iterations left out of the timing figures */
     int64_t checkpoint_every; /* 0: only at the end */
     char checkpoint[WB_PATH_LEN]; /* empty: beside the results file */

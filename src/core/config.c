@@ -178,6 +178,10 @@ static const struct key keys[] = {
      "iterations between logged losses", 0},
     {"pinn", "eval_every", KEY_INT, OFF(pinn.eval_every), 0, 1e9, NULL, "eval-every", 0, "0",
      "iterations between error evaluations (0: only at the end)", 0},
+    {"pinn", "target_rel_l2", KEY_DOUBLE, OFF(pinn.target_rel_l2), 0, 1e9, NULL,
+     "target-rel-l2", 0, "0",
+     "end training at the first evaluation (eval_every) whose relative L2 error is at most "
+     "this (0: train all iterations)", 0},
     {"pinn", "warmup_iters", KEY_INT, OFF(pinn.warmup_iters), 0, 1e9, NULL, "pinn-warmup", 0,
      "5", "first iterations left out of the timing figures (all but one at most)", 0},
     {"pinn", "eval_grid", KEY_INT, OFF(pinn.eval_grid), 2, 4096, NULL, "eval-grid", 0, "64",

@@ -9,6 +9,10 @@ usage:
                                                    rank 0 waits, the transfer is not the sleep
   check_pinn.py events FILE WARMUP                 evaluations and checkpoints stay out of the
                                                    iteration time; WARMUP iterations left out
+  check_pinn.py accuracy FILE TARGET EVERY ITERS   training ended at the first evaluation (every
+                                                   EVERY iterations) at or below TARGET, before
+                                                   ITERS; pinn/time_to_accuracy and the summary's
+                                                   time_to_* columns say when each level fell
 Exits 0 when they agree, 1 otherwise, one line per problem.
 """
 import math
@@ -129,6 +133,38 @@ def events(path, warmup):
     return problems
 
 
+def accuracy(path, target, every, iters):
+    problems = []
+    f = h5py.File(path, "r")
+    t, s = f["pinn/time_to_accuracy"], f["pinn/summary"]
+    hist = f["pinn/history"]
+    evals = [(int(i), float(v)) for i, v in zip(hist["iteration"][:], hist["rel_l2"][:])
+             if not math.isnan(v) and int(i) % every == 0]
+    levels = [1e-1, 1e-2, 1e-3, 1e-4, target]
+    if [float(v) for v in t["rel_l2_below"][:]] != levels:
+        problems.append(f"levels {list(t['rel_l2_below'][:])}, not {levels}")
+        return problems
+    for k, level in enumerate(levels):
+        first = next(((i, v) for i, v in evals if (v <= level if k == 4 else v < level)), None)
+        reached, it, when = int(t["reached"][k]), int(t["iteration"][k]), float(t["train_time"][k])
+        if first is None:
+            if reached or it != -1 or not math.isnan(when):
+                problems.append(f"level {level}: never below, but reached {reached}, iteration {it}, time {when}")
+        elif not reached or it != first[0] or not 0 < when <= float(s["train_time"][0]) + 1e-9:
+            problems.append(f"level {level}: first below at iteration {first[0]}, table says {reached}, {it}, {when}")
+        if k < 4:
+            col = float(s[f"time_to_{level:.0e}".replace("e-0", "e-")][0])
+            if not (math.isnan(col) and math.isnan(when) or col == when):
+                problems.append(f"summary time_to {level}: {col}, table {when}")
+    stop = int(t["iteration"][4])
+    if stop < 0 or int(s["iterations"][0]) != stop + 1 or stop + 1 >= iters:
+        problems.append(f"the target was reached at {stop}, but the run did {int(s['iterations'][0])} of {iters}")
+    if (t.attrs["target_reached"].decode() if isinstance(t.attrs["target_reached"], bytes)
+            else str(t.attrs["target_reached"])) != "yes":
+        problems.append("target_reached is not yes")
+    return [f"{path}: {p}" for p in problems]
+
+
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     rtol = 1e-10
@@ -144,6 +180,8 @@ def main():
         problems = split(args[0], float(args[1]))
     elif mode == "events":
         problems = events(args[0], int(args[1]))
+    elif mode == "accuracy":
+        problems = accuracy(args[0], float(args[1]), int(args[2]), int(args[3]))
     else:
         problems = structure(args[0], int(args[1]))
     for p in problems:

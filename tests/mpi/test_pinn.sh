@@ -81,6 +81,25 @@ wb_mpi 2 $small --pinn-iters 15 --debug-corrupt-rank 1 --debug-sleep-ms 30 --out
     --output sleep.h5 || fail "sleep run: exit $?"
 $check split "$scratch/sleep.h5" 30 || fail "all-reduce wait and transfer not split"
 
+# Time to accuracy: evaluations every 50 iterations; the target 0.9 (reached early here)
+# ends training there; every level's first evaluation below it is in the file.
+# shellcheck disable=SC2086
+wb_mpi 2 $small --pinn-iters 3000 --eval-every 50 --target-rel-l2 0.9 --output-dir "$scratch" \
+    --output tta.h5 || fail "target run: exit $?"
+$check accuracy "$scratch/tta.h5" 0.9 50 3000 || fail "time to accuracy wrong"
+# A target never reached within the iterations, judged by --max-rel-l2: exit 3.
+# shellcheck disable=SC2086
+wb_mpi 2 $small --pinn-iters 100 --eval-every 50 --target-rel-l2 1e-6 --max-rel-l2 1e-6 \
+    --output-dir "$scratch" --output missed.h5
+rc=$?
+[ "$rc" = 3 ] || fail "target missed with --max-rel-l2: exit $rc, not 3"
+# A target needs evaluations: refused before any work.
+# shellcheck disable=SC2086
+wb_mpi 2 $small --target-rel-l2 0.1 --output-dir "$scratch" --output none.h5 2> "$scratch/none.err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "target_rel_l2: .* eval_every is 0" "$scratch/none.err" ||
+    fail "target without eval_every: exit $rc, $(cat "$scratch/none.err")"
+
 # threads = auto follows the rank's affinity mask: bound to one CPU, one thread; unbound
 # (one rank), every online CPU. The resolved count is in the file.
 threads() { # FILE: the summary's threads attribute

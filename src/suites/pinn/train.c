@@ -268,8 +268,19 @@ struct bound {
     double shapes_gflops, square_gflops; /* sum over ranks; NaN when not probed */
 };
 
+/* The rel L2 thresholds whose time to accuracy is recorded (MLPerf HPC's time to train,
+ * SciML's work-precision). */
+static const double tta_levels[] = {1e-1, 1e-2, 1e-3, 1e-4};
+#define TTA_N (sizeof tta_levels / sizeof tta_levels[0])
+
 struct run_figures {
     int64_t start, done;      /* first iteration of this invocation, iterations run */
+    double trained;           /* rank 0's training time so far, s: the iterations' own */
+    /* Per level, and last the target (pinn.target_rel_l2) when there is one: */
+    int64_t tta_iter[TTA_N + 1]; /* the first iteration whose evaluation was below it; -1 */
+    double tta_time[TTA_N + 1];  /* the training time then, s; NaN when not reached */
+    double target;               /* the target level, 0 none */
+    bool target_reached;
     double terms[WB_PINN_NTERMS], loss, rel_l2;
     struct wb_pinn_timing timing; /* steady state, slowest rank per iteration */
     struct bound bound;
@@ -288,6 +299,54 @@ static void shapes_text(char *out, size_t len, const struct bound *b)
                          g->ldb, g->ldc, g->accumulate ? 1 : 0, g->calls);
         used += n > 0 ? (size_t)n : 0;
     }
+}
+
+/* An evaluation of rel L2 at iteration it, after f->trained s of training: the levels it is
+ * the first below. */
+static void note_accuracy(struct run_figures *f, double rel_l2, int64_t it, double trained)
+{
+    for (size_t k = 0; k < TTA_N + 1; k++) {
+        bool below = k < TTA_N ? rel_l2 < tta_levels[k] : f->target > 0 && rel_l2 <= f->target;
+        if (f->tta_iter[k] < 0 && below) {
+            f->tta_iter[k] = it;
+            f->tta_time[k] = trained;
+        }
+    }
+}
+
+/* pinn/time_to_accuracy: one row per level (and the target, its row's rel_l2_below the
+ * target itself, reached at or below): reached or not, the iteration and training time of
+ * the first evaluation below it. */
+static int accuracy_table(const struct wb_config *cfg, const struct run_figures *f,
+                          struct wb_table *t)
+{
+    int c_level = wb_table_add_col(t, "rel_l2_below", WB_COL_F64, WB_ROLE_KEY, WB_BETTER_NONE,
+                                   "rel L2 <", "", "", 9, -1);
+    int c_reached = wb_table_add_col(t, "reached", WB_COL_I64, WB_ROLE_CONTEXT, WB_BETTER_NONE,
+                                     "reached", "", "", 7, 0);
+    int c_iter = wb_table_add_col(t, "iteration", WB_COL_I64, WB_ROLE_CONTEXT, WB_BETTER_NONE,
+                                  "iter", "", "", 8, 0);
+    int c_time = wb_table_add_col(t, "train_time", WB_COL_F64, WB_ROLE_FIGURE, WB_BETTER_LOWER,
+                                  "train time", "s", "", 10, 3);
+    if (c_level < 0 || c_reached < 0 || c_iter < 0 || c_time < 0)
+        return -1;
+    for (size_t k = 0; k < TTA_N + (f->target > 0); k++) {
+        long row = wb_table_add_row(t);
+        if (row < 0)
+            return -1;
+        wb_table_set_f64(t, (size_t)row, c_level, k < TTA_N ? tta_levels[k] : f->target);
+        wb_table_set_i64(t, (size_t)row, c_reached, f->tta_iter[k] >= 0);
+        wb_table_set_i64(t, (size_t)row, c_iter, f->tta_iter[k]);
+        wb_table_set_f64(t, (size_t)row, c_time, f->tta_time[k]);
+    }
+    wb_table_attr_text(t, "train_time",
+                       "rank 0's training time when the first evaluation below the level ran: "
+                       "the iterations' own time, evaluations and checkpoints excluded; from "
+                       "the start of this invocation (a resumed run counts from its resume)");
+    wb_table_attr_num(t, "eval_every", (double)cfg->pinn.eval_every);
+    wb_table_attr_num(t, "target_rel_l2", cfg->pinn.target_rel_l2);
+    wb_table_attr_text(t, "target_reached", f->target_reached ? "yes" : "no");
+    return 0;
 }
 
 static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
@@ -344,6 +403,11 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
         {"ict", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_ICT]},
         {"bc", WB_ROLE_FIGURE, WB_BETTER_LOWER, NULL, "", 0, 0, f->terms[WB_PINN_BC]},
         {"rel_l2", WB_ROLE_FIGURE, WB_BETTER_LOWER, "rel L2", "", 9, -2, f->rel_l2},
+        {"train_time", WB_ROLE_CONTEXT, WB_BETTER_NONE, NULL, "s", 0, 0, f->trained},
+        {"time_to_1e-1", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t<1e-1", "s", 8, 2, f->tta_time[0]},
+        {"time_to_1e-2", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t<1e-2", "s", 8, 2, f->tta_time[1]},
+        {"time_to_1e-3", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t<1e-3", "s", 8, 2, f->tta_time[2]},
+        {"time_to_1e-4", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t<1e-4", "s", 8, 2, f->tta_time[3]},
         {"time_per_iter", WB_ROLE_FIGURE, WB_BETTER_LOWER, "t/iter", "ms", 8, 3, per_iter * ms},
         {"time_per_iter_ci_lo", WB_ROLE_SPREAD, WB_BETTER_NONE, NULL, "ms", 0, 0, it->ci_lo * ms},
         {"time_per_iter_ci_hi", WB_ROLE_SPREAD, WB_BETTER_NONE, NULL, "ms", 0, 0, it->ci_hi * ms},
@@ -480,6 +544,11 @@ static int resolved_threads(const struct wb_world *w, const struct wb_pinn_confi
 int wb_pinn_validate(const struct wb_world *w, const struct wb_config *cfg, struct wb_error *err)
 {
     const struct wb_pinn_config *pc = &cfg->pinn;
+    if (pc->target_rel_l2 > 0 && pc->eval_every == 0)
+        return WB_FAIL(err, WB_ERR_USAGE,
+                       "[pinn] target_rel_l2: %g is checked at evaluations, but eval_every is 0 "
+                       "(only the final one); set eval_every",
+                       pc->target_rel_l2);
     double points = pow((double)pc->eval_grid, wb_pinn_dim(pc->problem));
     if (points > MAX_GRID_POINTS)
         return WB_FAIL(err, WB_ERR_USAGE,
@@ -610,9 +679,13 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
             }
             if (evaluate) {
                 double te = MPI_Wtime();
-                wb_table_set_f64(hist, (size_t)row, hc->rel_l2,
-                                 rel_l2(w, b, ev, m->problem, pc->eval_grid));
+                double err_l2 = rel_l2(w, b, ev, m->problem, pc->eval_grid);
+                wb_table_set_f64(hist, (size_t)row, hc->rel_l2, err_l2);
                 side += events->t[WB_PINN_EV_EVAL][events->n[WB_PINN_EV_EVAL]++] = MPI_Wtime() - te;
+                /* This iteration's own time so far: up to the evaluation. */
+                note_accuracy(f, err_l2, it, f->trained + (te - t0));
+                /* rel L2 is the same on every rank: they all end here together. */
+                f->target_reached = pc->target_rel_l2 > 0 && err_l2 <= pc->target_rel_l2;
             }
             double pps = (double)total_points(&g, m->hard) * (double)f->done /
                          (MPI_Wtime() - t_start);
@@ -634,11 +707,19 @@ static int train(const struct wb_world *w, const struct wb_config *cfg, const st
         series[WB_PINN_T_STOP][i] = MPI_Wtime() - ts;
         series[WB_PINN_T_ITER][i] = ts - t0 - side;
         series[WB_PINN_T_OTHER][i] = ts - t2 - side;
+        f->trained += series[WB_PINN_T_ITER][i];
         if (any_stop) {
             status = WB_FAIL(err, WB_ERR_INTERRUPTED,
                              "pinn: stop requested (%s) after iteration %lld; checkpoint "
                              "written, resume with --resume %s",
                              wb_signal_name(any_stop), (long long)next, cfg->checkpoint_path);
+            break;
+        }
+        if (f->target_reached) {
+            if (w->rank == 0 && !cfg->quiet)
+                printf("# %s: rel L2 at most the target %.3g after iteration %lld, %.3f s of "
+                       "training: done\n",
+                       label, pc->target_rel_l2, (long long)it, f->trained);
             break;
         }
     }
@@ -699,6 +780,11 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
     struct wb_pinn_model m = {0};
     struct wb_pinn_adam opt = {0};
     struct run_figures f = {0};
+    for (size_t k = 0; k < TTA_N + 1; k++) {
+        f.tta_iter[k] = -1;
+        f.tta_time[k] = NAN;
+    }
+    f.target = pc->target_rel_l2;
     double *series[WB_PINN_T_COUNT] = {NULL};
     struct wb_pinn_events events = {{NULL}, {0}};
 
@@ -776,6 +862,8 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
             double te = MPI_Wtime();
             f.rel_l2 = rel_l2(w, &b, &ev, m.problem, pc->eval_grid);
             events.t[WB_PINN_EV_EVAL][events.n[WB_PINN_EV_EVAL]++] = MPI_Wtime() - te;
+            if (f.done)
+                note_accuracy(&f, f.rel_l2, f.start + f.done - 1, f.trained);
         }
         /* Timing and probe failures are the run's only when it has none of its own. */
         struct wb_error terr;
@@ -799,8 +887,12 @@ int wb_pinn_run(const struct wb_world *w, const struct wb_config *cfg,
         struct wb_table *sol = wb_results_new_table(results, "pinn/solution",
                                                     "pinn: predicted and exact solution on the grid");
         struct wb_table *mod = wb_results_new_table(results, "pinn/model", "pinn: final parameters");
-        if (!sum || !sol || !mod || summary_table(w, cfg, &m, &f, series, &events, sum) != 0 ||
-            solution_table(w, cfg, &b, &m, sol) != 0 || model_table(&m, mod) != 0)
+        struct wb_table *tta = wb_results_new_table(
+            results, "pinn/time_to_accuracy",
+            "pinn: training time to each relative L2 error (first evaluation below it)");
+        if (!sum || !sol || !mod || !tta || summary_table(w, cfg, &m, &f, series, &events, sum) != 0 ||
+            solution_table(w, cfg, &b, &m, sol) != 0 || model_table(&m, mod) != 0 ||
+            accuracy_table(cfg, &f, tta) != 0)
             WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (results)");
         int table_status = wb_world_agree(w, err);
         if (status == WB_OK)
