@@ -320,21 +320,28 @@ static void note_accuracy(struct run_figures *f, double rel_l2, int64_t it, doub
 static int accuracy_table(const struct wb_config *cfg, const struct run_figures *f,
                           struct wb_table *t)
 {
-    int c_level = wb_table_add_col(t, "rel_l2_below", WB_COL_F64, WB_ROLE_KEY, WB_BETTER_NONE,
-                                   "rel L2 <", "", "", 9, -1);
+    /* The level as the row's op: exports and pushes tell the rows apart by it. */
+    int c_op = wb_table_add_col(t, "op", WB_COL_STR, WB_ROLE_KEY, WB_BETTER_NONE, "level", "", "",
+                                16, 0);
+    int c_level = wb_table_add_col(t, "rel_l2_below", WB_COL_F64, WB_ROLE_CONTEXT,
+                                   WB_BETTER_NONE, NULL, "", "", 0, 0);
     int c_reached = wb_table_add_col(t, "reached", WB_COL_I64, WB_ROLE_CONTEXT, WB_BETTER_NONE,
                                      "reached", "", "", 7, 0);
     int c_iter = wb_table_add_col(t, "iteration", WB_COL_I64, WB_ROLE_CONTEXT, WB_BETTER_NONE,
                                   "iter", "", "", 8, 0);
     int c_time = wb_table_add_col(t, "train_time", WB_COL_F64, WB_ROLE_FIGURE, WB_BETTER_LOWER,
                                   "train time", "s", "", 10, 3);
-    if (c_level < 0 || c_reached < 0 || c_iter < 0 || c_time < 0)
+    if (c_op < 0 || c_level < 0 || c_reached < 0 || c_iter < 0 || c_time < 0)
         return -1;
     for (size_t k = 0; k < TTA_N + (f->target > 0); k++) {
         long row = wb_table_add_row(t);
         if (row < 0)
             return -1;
-        wb_table_set_f64(t, (size_t)row, c_level, k < TTA_N ? tta_levels[k] : f->target);
+        double level = k < TTA_N ? tta_levels[k] : f->target;
+        char op[WB_STR_LEN];
+        snprintf(op, sizeof op, k < TTA_N ? "rel_l2<%.0e" : "rel_l2<=%.3g (target)", level);
+        wb_table_set_str(t, (size_t)row, c_op, op);
+        wb_table_set_f64(t, (size_t)row, c_level, level);
         wb_table_set_i64(t, (size_t)row, c_reached, f->tta_iter[k] >= 0);
         wb_table_set_i64(t, (size_t)row, c_iter, f->tta_iter[k]);
         wb_table_set_f64(t, (size_t)row, c_time, f->tta_time[k]);
