@@ -27,7 +27,9 @@ wait_url() {
 }
 
 pg_port=$(free_port)
-"$pg" --web.listen-address="127.0.0.1:$pg_port" > "$scratch/pg.log" 2>&1 &
+# Its own persistence file: Debian's default, /var/lib/prometheus/pushgateway.data, is
+# shared by every gateway started without one, and would bring other runs' groups back.
+"$pg" --web.listen-address="127.0.0.1:$pg_port" --persistence.file="$scratch/pg.db" > "$scratch/pg.log" 2>&1 &
 pids="$pids $!"
 prom_port=$(free_port)
 cat > "$scratch/prometheus.yml" <<YML
