@@ -12,8 +12,8 @@ BUILD="build-essential autoconf automake libtool pkg-config git libopenmpi-dev o
 TEST="libcmocka-dev python3-h5py python3-numpy python3-matplotlib prometheus-pushgateway
  clang libclang-rt-14-dev valgrind slurm-wlm munge libpmix-dev python3-jsonschema python3-yaml
  iproute2 procps"
-# Prometheus (its rules test), the ARM64 check (emulation), building clingo for Spack:
-TEST="$TEST prometheus qemu-user-static debootstrap cmake bison re2c python3-dev"
+# Prometheus (its tests), the ARM64 checks (emulation; the cross compiler), clingo for Spack:
+TEST="$TEST prometheus qemu-user-static debootstrap cmake bison re2c python3-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 BENCH="python3-numpy python3-torch python3-h5py"
 
 packages=$BUILD
