@@ -43,6 +43,8 @@ wb-cross-count:
 MK
 set -- -s --no-print-directory -C "$WB_BUILDDIR" -f Makefile -f "$out/cross.mk" X_OUT="$out" X_CC="$cc" \
     X_MULTIARCH="$multiarch" X_MPI="$(mpicc --showme:compile 2>/dev/null)"
+# Not the parent make's jobserver and flags (make check runs this from make -j).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 total=$(make "$@" wb-cross-count) || { echo "FAIL: cannot read the build's sources"; exit 1; }
 make "$@" -k -j2 wb-cross > "$out/log" 2>&1
 rc=$?
