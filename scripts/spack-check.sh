@@ -28,7 +28,7 @@
 #
 # Not in CI: Spack, its package repository and clingo are GitHub checkouts, and CI has no
 # GitHub; CI keeps the static check of the recipe (tests/deploy/test_spack.py).
-# About 4.5 minutes on the 2-core test machine once clingo is built (compiler and external
+# 3.5 to 4.5 minutes on the 2-core test machine once clingo is built (compiler and external
 # find 2.5 min, each concretization about 1 min, the build 25 s). Exit 0 when every step passed.
 set -eu
 usage() { echo "usage: scripts/spack-check.sh SPACK_ROOT" >&2; exit 2; }
