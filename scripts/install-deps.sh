@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh build   compiler, MPI, parallel HDF5, OpenBLAS, jansson, curl
 #   scripts/install-deps.sh test    build + cmocka and what the tests drive (Slurm, Pushgateway, ...)
 #   scripts/install-deps.sh bench   build + the baselines' Python packages
+#   scripts/install-deps.sh ops     build + what scripts/arm64-check.sh and spack-check.sh need
 # Idempotent: installed packages are skipped, and `apt-get update` runs only when
 # something is missing. Run as root.
 set -eu
@@ -14,6 +15,11 @@ TEST="libcmocka-dev python3-h5py python3-numpy python3-matplotlib prometheus-pus
  iproute2 procps"
 # scripts/container.sh (tests/deploy/test_container.sh): rootful podman with runc, a debootstrapped base image.
 TEST="$TEST podman runc debootstrap netavark aardvark-dns iptables catatonit uidmap slirp4netns fuse-overlayfs openssh-client"
+# Prometheus (its tests) and the aarch64 cross compiler (tests/build/test_cross_aarch64.sh):
+TEST="$TEST prometheus gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+# The hand-run checks, not CI's: scripts/arm64-check.sh (emulation), scripts/spack-check.sh
+# (clingo's build).
+OPS="qemu-user-static debootstrap cmake bison re2c python3-dev"
 BENCH="python3-numpy python3-torch python3-h5py"
 
 packages=$BUILD
@@ -22,7 +28,8 @@ for group in "$@"; do
     build) ;;
     test) packages="$packages $TEST" ;;
     bench) packages="$packages $BENCH" ;;
-    *) echo "install-deps: unknown group '$group'; use build, test or bench" >&2; exit 2 ;;
+    ops) packages="$packages $OPS" ;;
+    *) echo "install-deps: unknown group '$group'; use build, test, bench or ops" >&2; exit 2 ;;
     esac
 done
 

@@ -50,6 +50,11 @@ void wb_sysinfo_blas_check(const char *core, const char *cpu_flags, const char *
 void wb_sysinfo_cpu_clock(const char *root, int cpu, char *governor, size_t size, double *mhz,
                           double *max_mhz);
 
+/* The CPU model from root/proc/cpuinfo ("" for this machine's): its "model name", else
+ * (aarch64, which has none) "ARM Neoverse-V1" for Arm's known server parts or "CPU
+ * implementer 0x.. part 0x..", else "unknown". */
+void wb_sysinfo_cpu_model(const char *root, char *out, size_t size);
+
 /* This machine's CPU model, online CPUs and memory (local, not collective). */
 void wb_sysinfo_machine(char *cpu_model, size_t size, int *cpus_online, double *mem_total_gib);
 

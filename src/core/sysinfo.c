@@ -22,11 +22,14 @@
 #include <curl/curl.h>
 #endif
 
-/* The first CPU's value of field in /proc/cpuinfo ("model name", "flags"), or fallback. */
-static void read_cpuinfo(const char *field, char *out, size_t size, const char *fallback)
+/* The first CPU's value of field in root/proc/cpuinfo ("model name", "flags"), or fallback. */
+static void read_cpuinfo(const char *root, const char *field, char *out, size_t size,
+                         const char *fallback)
 {
     snprintf(out, size, "%s", fallback);
-    FILE *f = fopen("/proc/cpuinfo", "r");
+    char path[512];
+    snprintf(path, sizeof path, "%s/proc/cpuinfo", root);
+    FILE *f = fopen(path, "r");
     if (!f)
         return;
     char *line = NULL;
@@ -214,9 +217,37 @@ void wb_sysinfo_environment(char *out, size_t size, char *const *env)
     free(keep);
 }
 
+void wb_sysinfo_cpu_model(const char *root, char *out, size_t size)
+{
+    read_cpuinfo(root, "model name", out, size, "");
+    if (out[0])
+        return;
+    /* aarch64 Linux names no model: its implementer and part numbers (MIDR), the ones of
+     * Arm's server cores by name (AWS Graviton2, 3, 4 are Neoverse N1, V1, V2). */
+    char impl[32], part[32];
+    read_cpuinfo(root, "CPU implementer", impl, sizeof impl, "");
+    read_cpuinfo(root, "CPU part", part, sizeof part, "");
+    if (!impl[0] || !part[0]) {
+        snprintf(out, size, "unknown");
+        return;
+    }
+    static const struct {
+        unsigned long part;
+        const char *name;
+    } arm[] = {{0xd0c, "Neoverse-N1"}, {0xd40, "Neoverse-V1"}, {0xd49, "Neoverse-N2"},
+               {0xd4f, "Neoverse-V2"}};
+    unsigned long i = strtoul(impl, NULL, 0), p = strtoul(part, NULL, 0);
+    for (size_t k = 0; k < sizeof arm / sizeof arm[0]; k++)
+        if (i == 0x41 && p == arm[k].part) {
+            snprintf(out, size, "ARM %s", arm[k].name);
+            return;
+        }
+    snprintf(out, size, "CPU implementer %s part %s", impl, part);
+}
+
 void wb_sysinfo_machine(char *cpu_model, size_t size, int *cpus_online, double *mem_total_gib)
 {
-    read_cpuinfo("model name", cpu_model, size, "unknown");
+    wb_sysinfo_cpu_model("", cpu_model, size);
     *cpus_online = (int)sysconf(_SC_NPROCESSORS_ONLN);
     *mem_total_gib = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) /
                      (1024.0 * 1024 * 1024);
@@ -252,7 +283,7 @@ void wb_sysinfo_collect(struct wb_sysinfo *si)
              par >= 0 && par <= 2 ? parallel[par] : "unknown");
     si->blas_threads = openblas_get_num_threads();
     char flags[4096];
-    read_cpuinfo("flags", flags, sizeof flags, "");
+    read_cpuinfo("", "flags", flags, sizeof flags, "");
     wb_sysinfo_blas_check(si->blas_core, flags, getenv("OPENBLAS_CORETYPE"), si->blas_warning,
                           sizeof si->blas_warning);
 #else

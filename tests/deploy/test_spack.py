@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """test_spack.py: packaging/spack/package.py is a valid Spack recipe for
-wavebench. Spack is not installed here, so:
+wavebench. Spack cannot run here (CI has no GitHub to get it from), so:
   1. the Python AST: a class deriving from AutotoolsPackage (and CudaPackage
      for +cuda), variants cuda, nccl, curl; depends_on mpi, hdf5+mpi, a BLAS,
      jansson, curl (+curl), cuda (+cuda), nccl (+nccl); +nccl
@@ -8,10 +8,13 @@ wavebench. Spack is not installed here, so:
   2. the recipe executed against stand-ins for spack.package, and its
      configure_args called for several specs: CC is the MPI compiler wrapper,
      every --with/--without option it passes is one configure.ac declares,
-     and the CUDA/NCCL/curl options follow the variants.
+     and the CUDA/NCCL/curl options follow the variants;
+  3. what the real install (scripts/spack-check.sh) found: the Spack 1.x build-system
+     imports, no ~fortran on HDF5, a release tarball url.
 Deliberately broken copies must be rejected.
 """
 import ast
+import contextlib
 import os
 import re
 import sys
@@ -86,6 +89,20 @@ def static_errors(tree):
     if not any(isinstance(n, ast.Assign) and any(getattr(t, "id", "") in ("git", "url") for t in n.targets)
                for n in cls.body):
         errs.append("ast: no git or url to fetch from")
+    # Found by a real install (scripts/spack-check.sh, Spack 1.1): a package repository of
+    # package API v2 (what `spack repo create` makes) gets nothing but spack.package, where
+    # Spack 1.x no longer has the build systems; and HDF5 must not be asked for ~fortran,
+    # which Debian's (and most sites') parallel HDF5 has.
+    imports = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    if "spack_repo.builtin.build_systems.autotools" not in imports:
+        errs.append("ast: no 'from spack_repo.builtin.build_systems.autotools import "
+                    "AutotoolsPackage' (Spack 1.x)")
+    if any(d and d.startswith("hdf5") and "~fortran" in d for d in deps):
+        errs.append("ast: hdf5 asked for ~fortran: no parallel HDF5 with Fortran (Debian's) fits")
+    urls = [const(n.value) for n in cls.body if isinstance(n, ast.Assign)
+            and any(getattr(t, "id", "") == "url" for t in n.targets)]
+    if not any(u and u.endswith(".tar.gz") for u in urls):
+        errs.append("ast: no url of a release tarball (wavebench-X.Y.Z.tar.gz, make dist)")
     return errs
 
 
@@ -149,8 +166,9 @@ def fake_spack():
             return [f"-gencode=arch=compute_{a},code=sm_{a}" for a in arch]
 
     for n in ("variant", "depends_on", "conflicts", "version", "maintainers", "license",
-              "patch", "provides", "resource", "requires", "extends", "build_system", "when"):
+              "patch", "provides", "resource", "requires", "extends", "build_system"):
         setattr(mod, n, directive)
+    mod.when = lambda *a, **k: contextlib.nullcontext()  # `with when("@main"):`
     mod.AutotoolsPackage = type("AutotoolsPackage", (Package,), {})
     mod.CudaPackage = type("CudaPackage", (Package,), {})
     mod.Executable = lambda *a, **k: (lambda *a, **k: None)
@@ -219,11 +237,16 @@ BROKEN = [
     ("no nccl variant", lambda s: re.sub(r'\n    variant\("nccl".*', "", s), "variant 'nccl'"),
     ("no curl variant", lambda s: re.sub(r'\n    variant\("curl".*', "", s), "variant 'curl'"),
     ("no MPI", lambda s: s.replace('    depends_on("mpi")\n', ""), "mpi"),
-    ("serial HDF5", lambda s: s.replace('depends_on("hdf5+mpi~fortran")', 'depends_on("hdf5~mpi")'), "hdf5+mpi"),
+    ("serial HDF5", lambda s: s.replace('depends_on("hdf5@1.10:+mpi")', 'depends_on("hdf5@1.10:~mpi")'), "hdf5+mpi"),
     ("nccl without a when", lambda s: s.replace('depends_on("nccl@2.18:", when="+nccl")', 'depends_on("nccl@2.18:")'),
      "nccl"),
     ("no +nccl/~cuda conflict", lambda s: re.sub(r'\n    conflicts\("\+nccl".*', "", s), "conflicts"),
     ("CC not mpicc", lambda s: s.replace('"CC={0}".format(spec["mpi"].mpicc)', '"CC=gcc"'), "CC="),
+    ("no Spack 1.x build-system import", lambda s: s.replace(
+        "from spack_repo.builtin.build_systems.autotools import AutotoolsPackage", "pass"), "Spack 1.x"),
+    ("hdf5 ~fortran", lambda s: s.replace('depends_on("hdf5@1.10:+mpi")', 'depends_on("hdf5@1.10:+mpi~fortran")'),
+     "~fortran"),
+    ("no release url", lambda s: re.sub(r'\n    url = .*', "", s), "release tarball"),
     ("an option configure.ac lacks", lambda s: s.replace('"--with-nccl={0}"', '"--with-xccl={0}"'), "--with-xccl"),
 ]
 

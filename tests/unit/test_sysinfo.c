@@ -119,6 +119,34 @@ static void test_cpu_clock(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The CPU model: x86's "model name"; aarch64's implementer and part (a Graviton3's
+ * /proc/cpuinfo has no model name), by name when known; unknown when neither is there. */
+static void test_cpu_model(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/wb-sysinfo-XXXXXX", model[128];
+    assert_non_null(mkdtemp(root));
+    wb_sysinfo_cpu_model(root, model, sizeof model);
+    assert_string_equal(model, "unknown");
+    put(root, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+                               "model name\t: AMD EPYC 9R14 96-Core Processor\nflags\t\t: fpu avx2\n");
+    wb_sysinfo_cpu_model(root, model, sizeof model);
+    assert_string_equal(model, "AMD EPYC 9R14 96-Core Processor");
+    put(root, "/proc/cpuinfo", "processor\t: 0\nBogoMIPS\t: 2100.00\n"
+                               "Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 sve\n"
+                               "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x1\n"
+                               "CPU part\t: 0xd40\nCPU revision\t: 1\n\n"
+                               "processor\t: 1\nCPU implementer\t: 0x41\nCPU part\t: 0xd40\n");
+    wb_sysinfo_cpu_model(root, model, sizeof model);
+    assert_string_equal(model, "ARM Neoverse-V1");
+    put(root, "/proc/cpuinfo", "processor\t: 0\nCPU implementer\t: 0x61\nCPU part\t: 0x022\n");
+    wb_sysinfo_cpu_model(root, model, sizeof model);
+    assert_string_equal(model, "CPU implementer 0x61 part 0x022");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_long_values_and_overflow),
         cmocka_unit_test(test_blas_check),
         cmocka_unit_test(test_cpu_clock),
+        cmocka_unit_test(test_cpu_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
