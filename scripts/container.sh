@@ -265,6 +265,21 @@ h5attr() { # FILE NAME: a scalar root attribute, as h5dump prints it
     "${H5DUMP:-h5dump}" -a "/$2" "$1" 2>/dev/null | sed -n 's/^ *(0): *//p' | tr -d '"' | head -n 1
 }
 
+# long_pinn POD: a launcher POD with a PINN run longer than the test, returning once its
+# ranks have started training (or it stopped, or a minute passed).
+long_pinn() {
+    launcher "$1" --suite pinn --width 24 --depth 2 --interior-points 2048 --pinn-iters 1000000
+    local waited=0
+    until "${podman[@]}" logs "$tag-$1" 2>&1 | grep -q 'localities'; do
+        sleep 1
+        waited=$((waited + 1))
+        if [ "$waited" -ge 60 ] || [ "$("${podman[@]}" inspect -f '{{.State.Running}}' "$tag-$1")" != true ]; then
+            break
+        fi
+    done
+    sleep 3
+}
+
 test_contract() {
     local why t0 rc pod file
     why=$(can_run) || skip "container test: $why"
@@ -336,16 +351,7 @@ test_contract() {
 
     # Run 2: kubectl delete of the launcher pod during a long PINN run.
     pod=$job_name-launcher-b$$
-    launcher "$pod" --suite pinn --width 24 --depth 2 --interior-points 2048 --pinn-iters 1000000
-    local waited=0
-    until "${podman[@]}" logs "$tag-$pod" 2>&1 | grep -q 'localities'; do
-        sleep 1
-        waited=$((waited + 1))
-        if [ "$waited" -ge 60 ] || [ "$("${podman[@]}" inspect -f '{{.State.Running}}' "$tag-$pod")" != true ]; then
-            break
-        fi
-    done
-    sleep 3
+    long_pinn "$pod"
     local t1
     t1=$(date +%s)
     echo "stopping $pod as kubectl delete does: SIGTERM, SIGKILL after ${grace}s"
@@ -375,16 +381,7 @@ test_contract() {
     # whose kill sequence SIGKILLed the ranks 1 s later; with SIGUSR1 it held 5 in 5.
     if [ "${WB_CONTAINER_JOB_DELETE:-1}" = 1 ]; then
         pod=$job_name-launcher-c$$
-        launcher "$pod" --suite pinn --width 24 --depth 2 --interior-points 2048 --pinn-iters 1000000
-        waited=0
-        until "${podman[@]}" logs "$tag-$pod" 2>&1 | grep -q 'localities'; do
-            sleep 1
-            waited=$((waited + 1))
-            if [ "$waited" -ge 60 ] || [ "$("${podman[@]}" inspect -f '{{.State.Running}}' "$tag-$pod")" != true ]; then
-                break
-            fi
-        done
-        sleep 3
+        long_pinn "$pod"
         echo "stopping the whole job (launcher $pod and the workers) as kubectl delete mpijob does"
         local stops=()
         for c in "$tag-$pod" $(seq -f "$tag-$job_name-worker-%g" 0 $((replicas - 1))); do

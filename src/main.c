@@ -368,7 +368,8 @@ int main(int argc, char **argv)
     }
 
     struct wb_results res = {0};
-    /* rank 0's machine and clock on every rank, as the results file records them */
+    /* Rank 0's system information on every rank, as the results files (the watchdog's
+     * partial one too) record it. */
     MPI_Bcast(&si, sizeof si, MPI_BYTE, 0, w.comm);
     struct partial partial = {&w, &cfg, &run, &si, &res};
     if (wb_watchdog_start(cfg.timeout, w.rank, write_partial, &partial) != 0 && w.rank == 0)

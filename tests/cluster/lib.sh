@@ -5,6 +5,12 @@
 # bed cannot be made. Every bed started is stopped on exit, also after a signal.
 : "${WB_SRCDIR:?run through make check}"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, bridges, mounts)"; exit 77; }
+# The beds run the same code as the one-node tests, which the sanitizer build's pass
+# covers; there they would only add minutes to CI.
+if "${WAVEBENCH:?}" --version 2> /dev/null | grep -q -- "--enable-sanitizers"; then
+    echo "SKIP: the cluster tests run in the non-sanitizer build's make check only"
+    exit 77
+fi
 
 # The whole test runs under one timeout. Its TERM goes to the whole process group: this
 # shell (whose trap then stops the beds) and the mpirun in progress, which is started with

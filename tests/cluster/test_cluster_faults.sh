@@ -22,17 +22,23 @@ start() {
     sleep 6 # past start-up and the first table
 }
 
+# ended WHAT NAME: the job of start NAME ended, with a failure, within the timeout + 30 s of
+# the fault, and left nothing under the final name.
+ended() {
+    wait "$launcher"
+    rc=$?
+    took=$(($(date +%s) - t0 - 6))
+    echo "$1: exit $rc after $took s"
+    [ "$rc" != 0 ] || fail "$1: the job succeeded"
+    [ "$took" -le 35 ] || fail "$1: the job ended $took s after the fault (timeout 5 + 30)"
+    [ -e "$scratch/$2.h5" ] && fail "$1: a results file under the final name"
+}
+
 start linkdown
 ip netns exec "$prefix-node2" ip link set eth0 down || fail "cannot set node2's link down"
-wait "$launcher"
-rc=$?
-took=$(($(date +%s) - t0 - 6))
-echo "link down: exit $rc after $took s"
-[ "$rc" != 0 ] || fail "link down: the job succeeded"
-[ "$took" -le 35 ] || fail "link down: the job ended $took s after the link went down (timeout 5 + 30)"
+ended "link down" linkdown
 grep -q "^wavebench: error: rank 0: timeout: collectives .* did not finish within 5 s" "$scratch/linkdown.out" ||
     fail "link down: no timeout line from rank 0: $(head -3 "$scratch/linkdown.out")"
-[ -e "$scratch/linkdown.h5" ] && fail "link down: a results file under the final name"
 /usr/bin/python3 -c "
 import sys, h5py
 f = h5py.File(sys.argv[1], 'r')
@@ -46,11 +52,5 @@ victims=$(for p in $(pgrep -x wavebench) $(pgrep -x orted); do
 [ -n "$victims" ] || fail "no process of node2 found"
 # shellcheck disable=SC2086  # a list of pids
 kill -KILL $victims
-wait "$launcher"
-rc=$?
-took=$(($(date +%s) - t0 - 6))
-echo "node2 killed: exit $rc after $took s"
-[ "$rc" != 0 ] || fail "node killed: the job succeeded"
-[ "$took" -le 35 ] || fail "node killed: the job ended $took s after (timeout 5 + 30)"
-[ -e "$scratch/killed.h5" ] && fail "node killed: a results file under the final name"
+ended "node2 killed" killed
 finish
