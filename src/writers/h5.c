@@ -186,9 +186,21 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
     for (size_t i = 0; i < t->nattrs; i++)
         len += strlen(t->attrs[i].name) + 1;
     char *list = calloc(1, len);
-    if (!all_agree(o, list != NULL)) {
+    /* The attributes written are rank 0's: a value a rank measured alone (a time-boxed
+     * probe's size) would otherwise differ between ranks, and metadata that differs
+     * deadlocks the collective close. Every rank has the same attributes by name. */
+    struct wb_attr *attrs = malloc(sizeof *attrs * (t->nattrs ? t->nattrs : 1));
+    if (!all_agree(o, list != NULL && attrs != NULL)) {
         free(list);
+        free(attrs);
         return WB_FAIL(err, WB_ERR_RUNTIME, "out of memory (index of table %s)", t->path);
+    }
+    memcpy(attrs, t->attrs, sizeof *attrs * t->nattrs);
+    if (!o->solo && MPI_Bcast(attrs, (int)(sizeof *attrs * t->nattrs), MPI_BYTE, 0, w->comm) !=
+                        MPI_SUCCESS) {
+        free(list);
+        free(attrs);
+        return WB_FAIL(err, WB_ERR_RUNTIME, "cannot share the attributes of table %s", t->path);
     }
     H5_TRY(err, lcpl = H5Pcreate(H5P_LINK_CREATE));
     H5_TRY(err, H5Pset_create_intermediate_group(lcpl, 1));
@@ -207,7 +219,7 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
     H5_TRY(err, attr_text(group, "raw", list));
     list[0] = '\0';
     for (size_t i = 0; i < t->nattrs; i++) {
-        const struct wb_attr *a = &t->attrs[i];
+        const struct wb_attr *a = &attrs[i];
         H5_TRY(err, a->is_text ? attr_text(group, a->name, a->text)
                                : attr_double(group, a->name, a->number));
         strcat(list, i ? "," : "");
@@ -248,6 +260,7 @@ static int write_table(const struct h5_out *o, hid_t file, const struct wb_table
     }
 done:
     free(list);
+    free(attrs);
     if (dset >= 0)
         H5Dclose(dset);
     if (str >= 0)

@@ -760,6 +760,16 @@ static int probe_bound(const struct wb_world *w, const struct wb_config *cfg,
     int status = wb_world_agree(w, err);
     if (status == WB_OK)
         WB_MPI_CHECK(err, MPI_Allreduce(MPI_IN_PLACE, rates, 2, MPI_DOUBLE, MPI_SUM, w->comm));
+    /* The probes are time-boxed on each rank, so their sizes can differ between ranks; the
+     * table's attributes must not (the file's metadata is written collectively, and
+     * attributes that differ between ranks deadlocked the close under load): rank 0's. */
+    int sizes[4] = {bd->shapes.size, bd->shapes.calls, bd->square.size, bd->square.calls};
+    if (status == WB_OK)
+        WB_MPI_CHECK(err, MPI_Bcast(sizes, 4, MPI_INT, 0, w->comm));
+    bd->shapes.size = sizes[0];
+    bd->shapes.calls = sizes[1];
+    bd->square.size = sizes[2];
+    bd->square.calls = sizes[3];
     bd->shapes_gflops = rates[0];
     bd->square_gflops = rates[1];
     return status;
