@@ -507,7 +507,11 @@ static int summary_table(const struct wb_world *w, const struct wb_config *cfg,
                        "ranks, best of up to 3 calls; gflops_pct_of_blas_bound = gflops / "
                        "blas_gemm_gflops");
     shapes_text(text, sizeof text, &f->bound);
-    wb_table_attr_text(t, "blas_gemm_shapes", text[0] ? text : "none (depth 1: no GEMMs)");
+    /* No shapes: depth 1 has no GEMMs, or the probe did not run (the run ended early). */
+    wb_table_attr_text(t, "blas_gemm_shapes",
+                       text[0]          ? text
+                       : m->depth <= 1 ? "none (depth 1: no GEMMs)"
+                                       : "not measured (the run ended before the probe)");
     snprintf(text, sizeof text,
              "%d threads a rank at once, each single-threaded BLAS on its own operands, as "
              "training does; %d repetitions a call",
