@@ -1,10 +1,19 @@
 /* wavebench array kernels: the local, memory-bound loops of the arrays suite, on float or
  * double data (dtype: enum wb_array_dtype), accumulators of the element type. No MPI.
  *
+ * Streams: one core reaches its memory bandwidth only with several streams in flight (on
+ * a Xeon here one read stream gave 0.5 of what 8 gave). A reduction over n >=
+ * WB_AK_RSEGS * WB_AK_BLOCK elements reads WB_AK_RSEGS equal segments at once, an
+ * element-wise op works on WB_AK_WSEGS segments at once (2-3 streams each); the rest
+ * (fewer elements than one step) runs as one stream. Element-wise ops whose output is at
+ * least wb_ak_set_nontemporal_min bytes store it with non-temporal stores (x86-64): it
+ * would not stay in cache anyway, and they save the read a normal store makes first.
+ *
  * Summation: blocks of WB_AK_BLOCK elements, each summed by WB_AK_ACC independent
  * accumulators (strided lanes) of the element type, WB_AK_BLOCK / WB_AK_ACC terms each;
- * the lanes combined pairwise in double, block sums by recursive pairwise halving in
- * double, as NumPy's pairwise sum. Every input element passes through at most
+ * the lanes combined pairwise in double; the block sums of a segment by recursive
+ * pairwise halving in double, the segment sums pairwise, then the rest added (itself a
+ * pairwise sum of blocks). Every input element passes through at most
  * wb_ak_sum_depth(n) additions; wb_ak_sum_bound bounds the error stage by stage. */
 #ifndef WB_ARRAY_KERNELS_H
 #define WB_ARRAY_KERNELS_H
@@ -16,10 +25,20 @@
 
 #define WB_AK_BLOCK 256
 #define WB_AK_ACC 16
+#define WB_AK_RSEGS 8  /* a power of two: the segment sums are added pairwise */
+#define WB_AK_WSEGS 4
+#define WB_AK_CHUNK 16 /* elements of one segment per step of an element-wise op */
+
+/* Output size in bytes from which element-wise ops store non-temporally (the arrays suite
+ * sets this rank's share of the last-level cache); SIZE_MAX, the default, never. */
+void wb_ak_set_nontemporal_min(size_t bytes);
+size_t wb_ak_nontemporal_min(void);
 
 /* The compiler flags this kernel library was built with (its own are added to the
  * project's). */
 const char *wb_ak_build_flags(void);
+/* Which build of the kernels this CPU runs (AVX-512, AVX2 or the baseline clone). */
+const char *wb_ak_kernel_variant(void);
 
 int wb_ak_sum_depth(size_t n);
 

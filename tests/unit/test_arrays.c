@@ -248,7 +248,7 @@ static double unit(int dtype)
     return dtype == WB_ADTYPE_FLOAT ? FLT_EPSILON / 2 : DBL_EPSILON / 2;
 }
 
-enum { MAXN = 5000, PAD = 8 };
+enum { MAXN = 20000, PAD = 8 };
 
 static void check_kernels(int dtype, size_t n, size_t offset, int integers)
 {
@@ -359,14 +359,50 @@ static void check_kernels(int dtype, size_t n, size_t offset, int integers)
 static void test_kernels(void **state)
 {
     (void)state;
-    const size_t sizes[] = {0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 127, 255, 256, 257, 511, 513,
-                            1001, 4097, MAXN};
-    for (int dtype = 0; dtype < WB_ADTYPE_COUNT; dtype++)
-        for (size_t s = 0; s < WB_ARRAY_LEN(sizes); s++)
-            for (size_t off = 0; off < 4; off++) {
-                check_kernels(dtype, sizes[s], off, 1);
-                check_kernels(dtype, sizes[s], off, 0);
-            }
+    /* Around one step of the segmented loops (WB_AK_RSEGS * WB_AK_BLOCK = 2048 elements
+     * for the reductions, WB_AK_WSEGS * WB_AK_CHUNK = 64 element-wise) and with rests. */
+    const size_t sizes[] = {0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 255, 256,
+                            257, 511, 513, 1001, 2047, 2048, 2049, 4097, 6149, 16401, MAXN};
+    /* Plain stores, then non-temporal ones wherever the output is aligned for them
+     * (offsets 0 and, for double, 2). */
+    const size_t nt_min[] = {SIZE_MAX, 0};
+    for (size_t t = 0; t < WB_ARRAY_LEN(nt_min); t++) {
+        wb_ak_set_nontemporal_min(nt_min[t]);
+        for (int dtype = 0; dtype < WB_ADTYPE_COUNT; dtype++)
+            for (size_t s = 0; s < WB_ARRAY_LEN(sizes); s++)
+                for (size_t off = 0; off < 4; off++) {
+                    check_kernels(dtype, sizes[s], off, 1);
+                    check_kernels(dtype, sizes[s], off, 0);
+                }
+    }
+    wb_ak_set_nontemporal_min(SIZE_MAX);
+}
+
+/* The segmented minloc: ties between segments, lanes and the rest keep the lowest index;
+ * an extreme in the rest alone is found there. */
+static void test_minloc_segments(void **state)
+{
+    (void)state;
+    enum { N = 2 * WB_AK_RSEGS * WB_AK_BLOCK + 100 };
+    static float x[N];
+    for (size_t i = 0; i < N; i++)
+        x[i] = 5;
+    double v;
+    int64_t idx;
+    x[N - 3] = -2;
+    wb_ak_minloc(WB_ADTYPE_FLOAT, x, N, 0, &v, &idx);
+    assert_int_equal(idx, N - 3);
+    assert_true(v == -2);
+    /* Segment 5 (512 elements each) and segment 2, both late in their blocks. */
+    x[5 * 512 + 300] = x[2 * 512 + 511] = x[2 * 512 + 510 - 16] = -2;
+    wb_ak_minloc(WB_ADTYPE_FLOAT, x, N, 0, &v, &idx);
+    assert_int_equal(idx, 2 * 512 + 510 - 16);
+    x[7 * 512 + 3] = 8;
+    x[N - 1] = 8;
+    x[6 * 512 + 500] = 7;
+    wb_ak_minloc(WB_ADTYPE_FLOAT, x, N, 1, &v, &idx);
+    assert_int_equal(idx, 7 * 512 + 3);
+    assert_true(v == 8);
 }
 
 /* Ties across blocks and lanes: the first index wins. */
@@ -784,6 +820,7 @@ int main(void)
         cmocka_unit_test(test_exact),
         cmocka_unit_test(test_kernels),
         cmocka_unit_test(test_minloc_ties),
+        cmocka_unit_test(test_minloc_segments),
         cmocka_unit_test(test_sum_accuracy),
         cmocka_unit_test(test_sum_bound),
         cmocka_unit_test(test_missing_element),

@@ -8,35 +8,101 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
+
+#include "wavebench/clones.h"
+
+static size_t nontemporal_min = SIZE_MAX;
+
+void wb_ak_set_nontemporal_min(size_t bytes)
+{
+    nontemporal_min = bytes;
+}
+
+size_t wb_ak_nontemporal_min(void)
+{
+    return nontemporal_min;
+}
+
+/* Non-temporal stores of one chunk from t (SSE2's, in every x86-64 clone; the stores, not
+ * their width, are what saves the read); elsewhere plain stores. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define STREAM_FENCE() _mm_sfence()
+static inline void stream_chunk_f(float *out, const float *t)
+{
+    for (int k = 0; k < WB_AK_CHUNK; k += 4)
+        _mm_stream_ps(out + k, _mm_loadu_ps(t + k));
+}
+static inline void stream_chunk_d(double *out, const double *t)
+{
+    for (int k = 0; k < WB_AK_CHUNK; k += 2)
+        _mm_stream_pd(out + k, _mm_loadu_pd(t + k));
+}
+#else
+#define STREAM_FENCE() ((void)0)
+static inline void stream_chunk_f(float *out, const float *t)
+{
+    for (int k = 0; k < WB_AK_CHUNK; k++)
+        out[k] = t[k];
+}
+static inline void stream_chunk_d(double *out, const double *t)
+{
+    for (int k = 0; k < WB_AK_CHUNK; k++)
+        out[k] = t[k];
+}
+#endif
 
 #define T float
 #define FN(name) name##_f
 #define ABS fabsf
+#define STREAM_CHUNK stream_chunk_f
 #include "array_kernels_impl.h"
 #undef T
 #undef FN
 #undef ABS
+#undef STREAM_CHUNK
 
 #define T double
 #define FN(name) name##_d
 #define ABS fabs
+#define STREAM_CHUNK stream_chunk_d
 #include "array_kernels_impl.h"
 #undef T
 #undef FN
 #undef ABS
+#undef STREAM_CHUNK
 
 #define IS_FLOAT(dtype) ((dtype) == WB_ADTYPE_FLOAT)
 
-int wb_ak_sum_depth(size_t n)
+/* The single-stream sum: lanes of at most BLOCK / ACC adds, log2(ACC) = 4 pairwise
+ * levels, then one level per split; the upper part of a split is the larger one. */
+static int depth_one_stream(size_t n)
 {
-    /* Lanes of at most BLOCK / ACC adds, log2(ACC) = 4 pairwise levels, then one level
-     * per split; the upper part of a split is the larger one. */
     int depth = WB_AK_BLOCK / WB_AK_ACC + 4;
     while (n > WB_AK_BLOCK) {
         n -= n / 32 * 16;
         depth++;
     }
     return depth;
+}
+
+int wb_ak_sum_depth(size_t n)
+{
+    size_t nb = n / (WB_AK_RSEGS * WB_AK_BLOCK), done = nb * WB_AK_RSEGS * WB_AK_BLOCK;
+    if (nb == 0)
+        return depth_one_stream(n);
+    /* A segment's blocks: ceil(log2 nb) halvings; the segments: log2 RSEGS levels; then
+     * the rest, if any, one more add for all. */
+    int depth = WB_AK_BLOCK / WB_AK_ACC + 4;
+    for (size_t b = 1; b < nb; b *= 2)
+        depth++;
+    for (int s = 1; s < WB_AK_RSEGS; s *= 2)
+        depth++;
+    if (done == n)
+        return depth;
+    int rest = depth_one_stream(n - done);
+    return (depth > rest ? depth : rest) + 1;
 }
 
 /* gamma_k = k u / (1 - k u), Higham (3.8). */
@@ -61,20 +127,21 @@ double wb_ak_sum_bound(int dtype, size_t n, int extra, double sum_abs, double ma
 
 double wb_ak_sum(int dtype, const void *x, size_t n)
 {
-    return IS_FLOAT(dtype) ? sum_rec_f(x, n) : sum_rec_d(x, n);
+    return IS_FLOAT(dtype) ? reduce_f(K_SUM_f, x, NULL, 0, n) : reduce_d(K_SUM_d, x, NULL, 0, n);
 }
 
 double wb_ak_dot(int dtype, const void *x, const void *y, size_t n)
 {
-    return IS_FLOAT(dtype) ? dot_rec_f(x, y, n) : dot_rec_d(x, y, n);
+    return IS_FLOAT(dtype) ? reduce_f(K_DOT_f, x, y, 0, n) : reduce_d(K_DOT_d, x, y, 0, n);
 }
 
 double wb_ak_sumsq(int dtype, const void *x, size_t n, double scale)
 {
     if (scale == 1)
-        return IS_FLOAT(dtype) ? sumsq_rec_f(x, n) : sumsq_rec_d(x, n);
-    return IS_FLOAT(dtype) ? sumsq_scaled_rec_f(x, n, (float)scale)
-                           : sumsq_scaled_rec_d(x, n, scale);
+        return IS_FLOAT(dtype) ? reduce_f(K_SUMSQ_f, x, NULL, 0, n)
+                               : reduce_d(K_SUMSQ_d, x, NULL, 0, n);
+    return IS_FLOAT(dtype) ? reduce_f(K_SUMSQ_SCALED_f, x, NULL, (float)scale, n)
+                           : reduce_d(K_SUMSQ_SCALED_d, x, NULL, scale, n);
 }
 
 double wb_ak_maxabs(int dtype, const void *x, size_t n)
@@ -147,4 +214,9 @@ void wb_ak_gather(int dtype, void *out, const void *x, size_t first, size_t step
 const char *wb_ak_build_flags(void)
 {
     return WB_AK_BUILD_FLAGS;
+}
+
+const char *wb_ak_kernel_variant(void)
+{
+    return wb_clones_variant();
 }

@@ -460,9 +460,17 @@ static void describe(struct wb_table *t, const struct run_state *st)
     wb_table_attr_num(t, "bound_elements_per_rank", (double)st->bound.elements);
     wb_table_attr_num(t, "bound_repetitions", st->bound.reps);
     wb_table_attr_num(t, "bound_seconds", st->bound.seconds);
-    snprintf(text, sizeof text, "blocks of %d, %d lanes, pairwise", WB_AK_BLOCK, WB_AK_ACC);
+    snprintf(text, sizeof text,
+             "blocks of %d, %d lanes, pairwise; %d segments read side by side, their sums "
+             "pairwise, then the rest", WB_AK_BLOCK, WB_AK_ACC, WB_AK_RSEGS);
     wb_table_attr_text(t, "summation", text);
     wb_table_attr_text(t, "kernel_flags", wb_ak_build_flags());
+    wb_table_attr_text(t, "kernel_variant", wb_ak_kernel_variant());
+    snprintf(text, sizeof text,
+             "element-wise ops on %d segments side by side; outputs of at least %zu bytes "
+             "(rank 0's share of its last-level cache) stored non-temporally",
+             WB_AK_WSEGS, wb_ak_nontemporal_min());
+    wb_table_attr_text(t, "streams", text);
     wb_table_attr_text(t, WB_STRAGGLER_SERIES, "time_raw"); /* the serial baseline: one rank */
     wb_table_attr_text(t, "tolerance",
                        "sum, dot, norm: the summation's stage-by-stage bound, 0 while every "
@@ -549,6 +557,10 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
     MPI_Allreduce(&llc, &st.llc_bytes, 1, MPI_INT64_T, MPI_MAX, w->comm);
     MPI_Allreduce(&line, &line_max, 1, MPI_INT64_T, MPI_MAX, w->comm);
     st.line = (size_t)line_max;
+    /* Past this rank's share of the cache an output would not stay there anyway. */
+    int local_ranks = w->ranks_per_locality[w->locality];
+    wb_ak_set_nontemporal_min((size_t)(llc > 0 ? llc : (int64_t)64 << 20) /
+                              (size_t)(local_ranks > 0 ? local_ranks : 1));
     int status = wb_membw_measure(w->comm,
                                   wb_membw_elements(llc, w->ranks_per_locality[w->locality]),
                                   PROBE_BUDGET_S, &st.bound, err);
