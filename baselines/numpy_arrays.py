@@ -9,9 +9,13 @@ wavebench does: sum a.sum() (pairwise), min/max a.argmin()/a.argmax() plus the v
 dot np.dot (BLAS), norm np.linalg.norm, scale np.multiply(a, 2, out=c), add
 np.add(a, b, out=c), axpy c += alpha * a (NumPy has no fused axpy: one temporary),
 cumsum np.cumsum(a, out=c), slice np.copyto(s, a[::2]) (into a preallocated array).
+NumPy runs these on one thread, except dot and norm, which go to BLAS and use its
+threads (OPENBLAS_NUM_THREADS): the caller sets them to match the ranks compared.
 """
+import ctypes
 import io
 import contextlib
+import os
 import statistics
 import sys
 import time
@@ -30,9 +34,26 @@ def blas_name():
     return "unknown"
 
 
+def blas_core():
+    """The kernels the OpenBLAS NumPy loaded runs (its own answer), or 'not OpenBLAS'."""
+    libs = sorted({line.split()[-1] for line in open("/proc/self/maps")
+                   if "blas" in line and line.split()[-1].startswith("/")})
+    for path in libs:
+        try:
+            fn = ctypes.CDLL(path).openblas_get_corename
+        except (OSError, AttributeError):
+            continue
+        fn.restype = ctypes.c_char_p
+        return f"OpenBLAS core {fn().decode()} ({path})"
+    return "not OpenBLAS"
+
+
 def main():
     n, reps = int(float(sys.argv[1])), int(sys.argv[2])
-    print(f"# numpy {np.__version__}, BLAS: {blas_name()}, n {n} float64, {reps} repetitions")
+    print(f"# numpy {np.__version__}, BLAS: {blas_name()}, {blas_core()}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
+          f"n {n} float64, {reps} repetitions")
     i = np.arange(n, dtype=np.int64)
     a = (((13 * i + 7) % 31) - 14).astype(np.float64)
     b = (((7 * i + 3) % 17) - 8).astype(np.float64)
