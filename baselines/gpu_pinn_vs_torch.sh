@@ -26,7 +26,7 @@ wb() { # BACKEND PRECISION: points/s from the results file
 }
 
 torch_cuda() { # PRECISION: points/s of the PyTorch reference on the GPU, or nothing
-    /usr/bin/python3 - "$problem" "$1" "$torch_iters" "$ni" "$nb" <<'PY' 2>/dev/null || true
+    /usr/bin/python3 - "$problem" "$1" "$torch_iters" "$ni" "$nb" <<'PY' 2>"$work/torch-$1.err" || true
 import math, sys, time
 import torch
 if not torch.cuda.is_available():
@@ -34,6 +34,10 @@ if not torch.cuda.is_available():
 # TF32 off, as wavebench pins cuBLAS (NGC images turn it on): the same arithmetic both sides.
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
+torch.set_float32_matmul_precision("highest")
+print(f"# torch {torch.__version__}: matmul.allow_tf32={torch.backends.cuda.matmul.allow_tf32} "
+      f"cudnn.allow_tf32={torch.backends.cudnn.allow_tf32} "
+      f"float32_matmul_precision={torch.get_float32_matmul_precision()}", file=sys.stderr)
 problem, prec, iters, ni, nb = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 dev, dtype = torch.device("cuda"), torch.float32 if prec == "fp32" else torch.float64
 d, c = (2, 2.0) if problem == "wave1d" else (3, 1.0)
@@ -84,6 +88,7 @@ printf '# %-5s %14s %14s %-22s %8s\n' prec "cuda points/s" "base points/s" basel
 for prec in fp32 fp64; do
     g=$(wb cuda "$prec")
     base=$(torch_cuda "$prec")
+    grep '^# torch' "$work/torch-$prec.err" || true
     label="pytorch-cuda"
     if [ -z "$base" ]; then
         base=$(wb cpu "$prec")
