@@ -1,6 +1,7 @@
 /* wavebench PINN network: one parameter buffer, Taylor-mode forward, GEMM-shaped backward, loss. */
 #define _POSIX_C_SOURCE 200809L
 #include "wavebench/pinn.h"
+#include "wavebench/clones.h"
 #include "wavebench/pool.h"
 
 #include <cblas.h>
@@ -38,33 +39,11 @@
  * blocks of WB_LANES: a constant trip count is what GCC's -O2 vectoriser
  * (cost model "very cheap") needs, and 16 fills a 512-bit register of floats. */
 #define WB_LANES 16
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
-    !defined(__SANITIZE_THREAD__)
-/* The elementwise kernels also get AVX-512 and AVX2 builds, picked at load
- * time (ifunc) whatever -march the build used, as OpenBLAS does for its GEMMs;
- * the baseline build keeps its tanh scalar (SSE2 cannot if-convert it).
- * Not under ThreadSanitizer, whose instrumented ifunc resolvers would run
- * before its runtime is up. */
-#define WB_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#define WB_KERNEL_CLONES 1
-#else
-#define WB_KERNEL
-#define WB_KERNEL_CLONES 0
-#endif
-
+/* The elementwise kernels (WB_CLONES) also get AVX-512 and AVX2 builds; the baseline
+ * build keeps its tanh scalar (SSE2 cannot if-convert it). */
 const char *wb_pinn_kernel_variant(void)
 {
-#if WB_KERNEL_CLONES
-    /* GCC's clone resolver asks the same CPU model, in the clones' order of priority. */
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4"))
-        return "x86-64-v4 (AVX-512 clone)";
-    if (__builtin_cpu_supports("x86-64-v3"))
-        return "x86-64-v3 (AVX2 clone)";
-    return "default clone (the build's -march)";
-#else
-    return "single build (the build's -march; no clones)";
-#endif
+    return wb_clones_variant();
 }
 #define FOR_J(j) for (int jb_ = 0; jb_ < ld; jb_ += WB_LANES) for (int j = jb_; j < jb_ + WB_LANES; j++)
 

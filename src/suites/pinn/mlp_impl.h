@@ -2,7 +2,7 @@
  *
  * Included by mlp.c once per precision, after it defines REAL (float or double),
  * FN(name) (a name suffixed by precision), GEMM (cblas_?gemm), TANH (fast_tanhf
- * or fast_tanh), WB_KERNEL (attributes of the elementwise kernels) and FOR_J(j)
+ * or fast_tanh), WB_CLONES (attributes of the elementwise kernels) and FOR_J(j)
  * (j over the padded row length ld in fixed-size blocks). No include guard on
  * purpose.
  *
@@ -179,7 +179,7 @@ static inline void FN(row_dw0)(REAL *restrict dw, const REAL *restrict acc, cons
  * layers read z [rows][ld] (no bias yet). a: [rows][ld] output activations.
  * w0t: [d][ld] layer 0's weights transposed; b: [ld] bias, zero-padded.
  * Columns w..ld-1 are padding: zero in z, b, w0t, hence zero in a. */
-WB_KERNEL static void FN(tanh_forward)(REAL *a, const REAL *z, const REAL *x, const REAL *w0t,
+WB_CLONES static void FN(tanh_forward)(REAL *a, const REAL *z, const REAL *x, const REAL *w0t,
                                        const REAL *b, const struct wb_pinn_layout *L, int d, int ld, REAL *tmp)
 {
     REAL *sp = tmp, *spp = tmp + ld, *zrow = tmp + 2 * ld;
@@ -223,7 +223,7 @@ static inline const REAL *FN(grad_row)(const REAL *g, const REAL *restrict dout,
  * (dz: [rows][ld]). Layer 0 (z == NULL) instead adds straight into dw0t
  * [d][ld] (transposed), since its inputs' channels are x, e_k, 0. Both add
  * the bias gradient to db [ld]. Padding columns stay zero (g is zero there). */
-WB_KERNEL static void FN(tanh_backward)(REAL *z, REAL *dw0t, REAL *db, const REAL *g, const REAL *dout,
+WB_CLONES static void FN(tanh_backward)(REAL *z, REAL *dw0t, REAL *db, const REAL *g, const REAL *dout,
                                         const REAL *wout, const REAL *a, const REAL *x, const REAL *w0t,
                                         const struct wb_pinn_layout *L, int d, int ld, REAL *tmp)
 {
@@ -283,7 +283,7 @@ static inline void FN(row_out_back)(REAL *restrict dw, const REAL *restrict a, R
 
 /* Output layer: out[r] = wout . a[r] (+ bias on value rows r < nv). wout:
  * [ld + 1], the bias in wout[ld]. */
-WB_KERNEL static void FN(output_forward)(REAL *out, const REAL *a, const REAL *wout, int64_t rows,
+WB_CLONES static void FN(output_forward)(REAL *out, const REAL *a, const REAL *wout, int64_t rows,
                                          int64_t nv, int ld)
 {
     for (int64_t r = 0; r < rows; r++)
@@ -293,7 +293,7 @@ WB_KERNEL static void FN(output_forward)(REAL *out, const REAL *a, const REAL *w
 /* Output weights' part of the reverse of output_forward: dw [ld] += sum_r
  * dout[r] a[r]. (The activations' part, dout[r] wout, tanh_backward forms
  * row by row.) */
-WB_KERNEL static void FN(output_backward)(REAL *dw, const REAL *dout, const REAL *a, int64_t rows, int ld)
+WB_CLONES static void FN(output_backward)(REAL *dw, const REAL *dout, const REAL *a, int64_t rows, int ld)
 {
     for (int64_t r = 0; r < rows; r++)
         FN(row_out_back)(dw, a + r * ld, dout[r], ld);
