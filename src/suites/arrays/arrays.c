@@ -561,9 +561,8 @@ int wb_arrays_run(const struct wb_world *w, const struct wb_config *cfg,
     int local_ranks = w->ranks_per_locality[w->locality];
     wb_ak_set_nontemporal_min((size_t)(llc > 0 ? llc : (int64_t)64 << 20) /
                               (size_t)(local_ranks > 0 ? local_ranks : 1));
-    int status = wb_membw_measure(w->comm,
-                                  wb_membw_elements(llc, w->ranks_per_locality[w->locality]),
-                                  PROBE_BUDGET_S, &st.bound, err);
+    int status = wb_membw_measure(w->comm, wb_membw_elements(llc, local_ranks), PROBE_BUDGET_S,
+                                  &st.bound, err);
     announce(&st);
     for (int d = 0; d < WB_ADTYPE_COUNT && status == WB_OK; d++) {
         if (!(ac->dtypes & (1u << d)))
